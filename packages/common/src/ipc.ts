@@ -1,0 +1,83 @@
+/**
+ * The contract between supervisor and tp-manager: JSON messages over a ZeroMQ Request -> Router socket.
+ * Every command carries an id chosen by the supervisor; tp-manager remembers ids it has executed and
+ * answers a repeated id with the first answer, so a command is never executed twice.
+ */
+import type { PaymentResult } from './payment-result';
+
+export interface CheckStatus {
+  /** Contract's CheckResponse: "0" ok, "1" busy, "2" maintenance, "3" not connected. */
+  cr: '0' | '1' | '2' | '3';
+  card: '0' | '1';
+  call: '0' | '1' | '2';
+  periph: '0' | '1' | '2' | '3';
+}
+
+export interface TlcResult {
+  NbApp: string;
+  App: { Name: string; Status: '0' | '1' | '2' | '3' }[];
+}
+
+/** A terminal transaction as tp-manager's journal keeps it. */
+export interface JournalEntry {
+  /** Command id. */
+  id: string;
+  orderId: string;
+  amount: number;
+  currencyNumeric: string;
+  /** "pending" until the terminal answered (or gave up). */
+  state: 'pending' | 'done';
+  result?: PaymentResult;
+  receivedAt: string;
+  finishedAt?: string;
+  /** Monotonic journal sequence number, for "entries since". */
+  seq: number;
+}
+
+export type Command =
+  | { id: string; type: 'payment'; orderId: string; amount: number; currencyNumeric: string; timeoutMs: number }
+  /** Stop waiting for the payment in progress (the terminal may still answer later: it is journaled). */
+  | { id: string; type: 'cancel' }
+  | { id: string; type: 'check' }
+  | { id: string; type: 'tlc' }
+  | { id: string; type: 'reset' }
+  | { id: string; type: 'device-id' }
+  | { id: string; type: 'version' }
+  | { id: string; type: 'stop' }
+  /** Liveness probe; answered at once, never touches the terminal. */
+  | { id: string; type: 'ping' }
+  /** The journal entry of a payment command id (for a supervisor that lost the answer). */
+  | { id: string; type: 'journal-get'; commandId: string }
+  /** Finished journal entries with seq > after, oldest first, at most limit. */
+  | { id: string; type: 'journal-since'; after: number; limit: number };
+
+export type CommandType = Command['type'];
+
+/** Why a command could not be carried out; maps to an HTTP status in the supervisor. */
+export type IpcErrorCode =
+  | 'busy' // another payment in progress (409)
+  | 'unsupported' // the terminal protocol cannot do this call (501)
+  | 'terminal-timeout' // the terminal did not answer (599)
+  | 'not-connected' // the line to the terminal is down (599)
+  | 'bad-command' // malformed command (400 at the HTTP edge, a bug otherwise)
+  | 'internal';
+
+export type Reply =
+  | { id: string; ok: true; type: 'payment'; entry: JournalEntry }
+  | { id: string; ok: true; type: 'cancel'; cancelled: boolean; entry?: JournalEntry }
+  | { id: string; ok: true; type: 'check'; status: CheckStatus; link: LinkState }
+  | { id: string; ok: true; type: 'tlc'; result: TlcResult }
+  | { id: string; ok: true; type: 'reset' }
+  | { id: string; ok: true; type: 'device-id'; deviceId: string }
+  | { id: string; ok: true; type: 'version'; version: string }
+  | { id: string; ok: true; type: 'stop' }
+  | { id: string; ok: true; type: 'ping'; link: LinkState; busy: boolean }
+  | { id: string; ok: true; type: 'journal-get'; entry?: JournalEntry }
+  | { id: string; ok: true; type: 'journal-since'; entries: JournalEntry[] }
+  | { id: string; ok: false; code: IpcErrorCode; message: string };
+
+export type LinkState = 'connected' | 'connecting' | 'disconnected';
+
+export function encodeMessage(message: Command | Reply): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}

@@ -1,0 +1,41 @@
+/**
+ * The protocol-neutral outcome of one terminal payment. Every terminal driver maps its
+ * protocol's answer to this shape; the supervisor never sees a protocol byte.
+ * Money is an integer in minor units. A card number here is always masked.
+ */
+export type PaymentOutcome = 'approved' | 'declined' | 'abandoned' | 'timeout' | 'error';
+
+export interface PaymentResult {
+  outcome: PaymentOutcome;
+  /** Why the payment did not go through, in words a person can act on (absent when approved). */
+  reason?: string;
+  /** Amount the terminal reports, minor units. */
+  amount: number;
+  /** ISO 4217 numeric code the terminal reports, e.g. "978". */
+  currencyNumeric: string;
+  /** Masked PAN, e.g. "497010XXXXXX0014". Never the full number. */
+  maskedPan?: string;
+  authorisationNumber?: string;
+  aid?: string;
+  /** Reading mode as the terminal gives it (Concert V3 CI, e.g. "1" contact, "C" contactless). */
+  readingMode?: string;
+  merchantContract?: string;
+  /** Card expiry, YYMM. */
+  cardExpiry?: string;
+  /** Application label, e.g. "CB", "Mastercard". */
+  applicationLabel?: string;
+  /** Customer ticket lines, when the terminal gave a ticket. */
+  ticket?: string[];
+  /** Any fields of the contract's Receipt the answer carries directly. */
+  receipt?: Partial<Record<string, string>>;
+}
+
+/** What a driver is asked to do for a payment. */
+export interface PaymentRequest {
+  /** Minor units, positive integer. */
+  amount: number;
+  /** ISO 4217 numeric, 3 digits, e.g. "978". */
+  currencyNumeric: string;
+  /** Free text the terminal echoes (Concert private field), e.g. the orderId. */
+  reference: string;
+}
