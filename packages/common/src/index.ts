@@ -3,3 +3,4 @@ export * from './receipt';
 export * from './money';
 export * from './ipc';
 export * from './pan';
+export * from './errors';

@@ -4,6 +4,7 @@
  * answers a repeated id with the first answer, so a command is never executed twice.
  */
 import type { PaymentResult } from './payment-result';
+import type { ErrorCode } from './errors';
 
 export interface CheckStatus {
   /** Contract's CheckResponse: "0" ok, "1" busy, "2" maintenance, "3" not connected. */
@@ -53,14 +54,6 @@ export type Command =
 
 export type CommandType = Command['type'];
 
-/** Why a command could not be carried out; maps to an HTTP status in the supervisor. */
-export type IpcErrorCode =
-  | 'busy' // another payment in progress (409)
-  | 'unsupported' // the terminal protocol cannot do this call (501)
-  | 'terminal-timeout' // the terminal did not answer (599)
-  | 'not-connected' // the line to the terminal is down (599)
-  | 'bad-command' // malformed command (400 at the HTTP edge, a bug otherwise)
-  | 'internal';
 
 export type Reply =
   | { id: string; ok: true; type: 'payment'; entry: JournalEntry }
@@ -74,7 +67,7 @@ export type Reply =
   | { id: string; ok: true; type: 'ping'; link: LinkState; busy: boolean }
   | { id: string; ok: true; type: 'journal-get'; entry?: JournalEntry }
   | { id: string; ok: true; type: 'journal-since'; entries: JournalEntry[] }
-  | { id: string; ok: false; code: IpcErrorCode; message: string };
+  | { id: string; ok: false; code: ErrorCode; message: string };
 
 export type LinkState = 'connected' | 'connecting' | 'disconnected';
 
