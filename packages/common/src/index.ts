@@ -4,3 +4,7 @@ export * from './money';
 export * from './ipc';
 export * from './pan';
 export * from './errors';
+export * from './data-dir';
+export * from './config';
+export * from './logger';
+export * from './process-main';

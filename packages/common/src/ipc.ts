@@ -36,7 +36,11 @@ export interface JournalEntry {
 }
 
 export type Command =
-  | { id: string; type: 'payment'; orderId: string; amount: number; currencyNumeric: string; timeoutMs: number }
+  /**
+   * sentAt (epoch ms): tp-manager refuses a payment command older than a few seconds, so one that waited in a
+   * queue while tp-manager was away never reaches the terminal after the kiosk was told it failed.
+   */
+  | { id: string; type: 'payment'; orderId: string; amount: number; currencyNumeric: string; timeoutMs: number; sentAt: number }
   /** Stop waiting for the payment in progress (the terminal may still answer later: it is journaled). */
   | { id: string; type: 'cancel' }
   | { id: string; type: 'check' }

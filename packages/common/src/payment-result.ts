@@ -28,6 +28,12 @@ export interface PaymentResult {
   ticket?: string[];
   /** Any fields of the contract's Receipt the answer carries directly. */
   receipt?: Partial<Record<string, string>>;
+  /**
+   * Set when the connector, not the terminal, ended the payment: a placeholder that a late terminal answer
+   * replaces. 'terminal-timeout': no answer in time; 'not-connected': the line was down, nothing was sent;
+   * 'cancelled': the kiosk stopped waiting (GET /cancel); 'interrupted': tp-manager stopped during the payment.
+   */
+  connectorCode?: 'terminal-timeout' | 'not-connected' | 'cancelled' | 'interrupted' | 'send-failed';
 }
 
 /** What a driver is asked to do for a payment. */

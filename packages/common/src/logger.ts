@@ -1,0 +1,100 @@
+/**
+ * The processes' logger (winston): a readable line on the console and, with a data directory, daily JSON-line
+ * files under <dataDir>/logs kept 14 days. Every entry goes through redaction first, so card numbers and
+ * secrets never reach a console or a file (design.md, "Data directory").
+ */
+import * as path from 'node:path';
+import winston from 'winston';
+import TransportStream = require('winston-transport');
+import { DailyFileTransport } from './daily-file-transport';
+import { consoleLineFormat, jsonLineFormat } from './log-formats';
+import { createRedactor, type Redactor } from './log-redaction';
+
+export type Logger = winston.Logger;
+export { DailyFileTransport, type DailyFileTransportOptions } from './daily-file-transport';
+export { createRedactor, REDACTED, type Redactor } from './log-redaction';
+export { consoleLineFormat, jsonLineFormat } from './log-formats';
+
+export interface CreateLoggerOptions {
+  /** The process, e.g. "tp-manager" or "supervisor": shown on each line and used in file names. */
+  name: string;
+  /** With it, entries also go to <dataDir>/logs/<name>-YYYY-MM-DD.log. */
+  dataDir?: string;
+  /** error, warn, info (default) or debug; winston's other npm levels are accepted too. */
+  level?: string;
+  /** Write to the console (stdout). Default true. */
+  console?: boolean;
+  /** Values replaced by *** wherever they appear (the configured passwords, see configSecrets). */
+  secrets?: readonly string[];
+  /** Days of log files kept, today included. Default 14. */
+  retentionDays?: number;
+  /** The clock for timestamps and file days (tests). */
+  clock?: () => Date;
+}
+
+export function createLogger(options: CreateLoggerOptions): Logger {
+  const { name } = options;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new Error(`logger name "${name}" cannot name a log file: expected letters, digits, ".", "_" or "-"`);
+  }
+  const level = options.level ?? 'info';
+  if (!Object.prototype.hasOwnProperty.call(winston.config.npm.levels, level)) {
+    throw new Error(`log level "${level}" is unknown: expected error, warn, info or debug`);
+  }
+  const clock = options.clock ?? (() => new Date());
+
+  const transports: TransportStream[] = [];
+  if (options.console ?? true) {
+    transports.push(new winston.transports.Console({ format: consoleLineFormat(name) }));
+  }
+  if (options.dataDir !== undefined) {
+    transports.push(
+      new DailyFileTransport({
+        dir: path.join(options.dataDir, 'logs'),
+        name,
+        retentionDays: options.retentionDays,
+        now: clock,
+        format: jsonLineFormat(name),
+      }),
+    );
+  }
+  // winston complains on every entry when it has no transport at all.
+  if (transports.length === 0) transports.push(new TransportStream({ log: (_info, next) => next() }));
+
+  return winston.createLogger({
+    level,
+    levels: winston.config.npm.levels,
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      winston.format.timestamp({ format: () => clock().toISOString() }),
+      redactionFormat(createRedactor(options.secrets ?? [])),
+    ),
+    transports,
+    exitOnError: false,
+  });
+}
+
+/** Redacts the message and every meta value of an entry (the caller's objects are copied, not changed). */
+export function redactionFormat(redactor: Redactor): winston.Logform.Format {
+  return winston.format((info) => {
+    const fields = info as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      if (key === 'level' || key === 'timestamp') continue;
+      fields[key] = redactor.value(fields[key], key === 'message' ? undefined : key);
+    }
+    return info;
+  })();
+}
+
+/** Flushes every transport and closes the log files; resolves when done (call before a planned exit). */
+export function closeLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      logger.close();
+      resolve();
+    };
+    if (logger.writableFinished) return done();
+    logger.once('finish', done);
+    logger.end();
+  });
+}
