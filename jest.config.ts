@@ -8,7 +8,7 @@ const config: Config = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test-support/jest-setup.ts'],
   testTimeout: 30_000,
   maxWorkers: 2,

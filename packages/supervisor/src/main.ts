@@ -1,0 +1,73 @@
+/**
+ * supervisor: the kiosk's local API, the order book, and delivery of orders to HiPay.
+ */
+import * as http from 'node:http';
+import Database from 'better-sqlite3';
+import { dataPaths, runProcess } from '@ecr/common';
+import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
+import { Connector } from './connector-service';
+import { createHipayClient, HipayOutbox } from './hipay';
+import { createApp } from './http';
+import { OrderBook } from './order-book';
+import { TpManagerClient } from './tp-client';
+
+runProcess('supervisor', async ({ config, logger, version }) => {
+  const db = new Database(dataPaths(config.dataDir).database('supervisor'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  const orders = new OrderBook(db);
+
+  let sandbox: HipaySandbox | undefined;
+  let baseUrl = config.hipayUrl;
+  if (config.hipaySandbox) {
+    sandbox = await startHipaySandbox({ port: 0, login: config.hipayLogin, password: config.hipayPwd, hashKey: config.hipayHashkey || undefined });
+    baseUrl = sandbox.url;
+    logger.info(`HIPAY_LOGIN=sandbox: orders go to the embedded HiPay sandbox at ${baseUrl}`);
+  }
+  const client = createHipayClient({ baseUrl, login: config.hipayLogin, password: config.hipayPwd, timeoutMs: 30_000 });
+  const outbox = new HipayOutbox({
+    db,
+    client,
+    settings: { hashKey: config.hipayHashkey, mid: config.hipayMid, acquirerId: config.hipayAcquirerId },
+    logger,
+  });
+  // A restart is how a technician applies fixed credentials: give refused orders one more chance.
+  const retried = outbox.retryRefused();
+  if (retried > 0) logger.info(`retrying ${retried} order(s) HiPay refused before this start`);
+  outbox.start();
+
+  const tp = new TpManagerClient({ endpoint: config.tpManagerEndpoint }, logger);
+  tp.startHeartbeat();
+  const connector = new Connector(orders, tp, outbox, logger, {
+    paymentTimeoutMs: config.paymentTimeoutS * 1000,
+    hipayTimeoutMs: config.hipayTimeoutMs,
+    version,
+  });
+  connector.startSync();
+
+  const app = createApp({ login: config.terminalManagerLogin, password: config.terminalManagerPwd, service: connector, logger, version });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `LOCAL_PORT=${config.localPort} is already in use on ${config.bindAddress} (is another supervisor running?)`
+            : `cannot listen on ${config.bindAddress}:${config.localPort}: ${err.message}`,
+        ),
+      ),
+    );
+    server.listen(config.localPort, config.bindAddress, () => resolve());
+  });
+  logger.info(`local API on http://${config.bindAddress}:${config.localPort} (tp-manager at ${config.tpManagerEndpoint})`);
+
+  return async () => {
+    connector.stopSync();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    tp.close();
+    await outbox.stop();
+    await sandbox?.close();
+    db.close();
+  };
+});

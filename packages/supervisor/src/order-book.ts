@@ -1,0 +1,139 @@
+/**
+ * The order book (orders and their payment attempts in supervisor.db). Written before the terminal is asked
+ * and before the kiosk is answered, so that a repeated POST /order never pays twice and an answer the kiosk
+ * lost can be read back. An order is final once paid; a failed one may be paid again with the same orderId.
+ */
+import type Database from 'better-sqlite3';
+import type { JournalEntry } from '@ecr/common';
+import type { OrderResponse, ValidatedOrder } from './contract';
+
+export type OrderState = 'in-progress' | 'paid' | 'failed';
+
+export interface OrderRecord {
+  orderId: string;
+  state: OrderState;
+  order: ValidatedOrder;
+  response: OrderResponse | null;
+  /** Command id of the latest payment attempt. */
+  commandId: string;
+  updatedAt: string;
+}
+
+interface OrderRow {
+  order_id: string;
+  state: OrderState;
+  request: string;
+  response: string | null;
+  command_id: string;
+  updated_at: string;
+}
+
+export class OrderBook {
+  constructor(private readonly db: Database.Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS orders (
+        order_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        request TEXT NOT NULL,
+        response TEXT,
+        command_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS attempts (
+        command_id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        result TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+  }
+
+  get(orderId: string): OrderRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as OrderRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /**
+   * Starts a payment attempt. Returns the existing record instead when the order is paid or in progress:
+   * the caller answers with it and the terminal is not asked.
+   */
+  begin(order: ValidatedOrder, commandId: string, now = new Date()): { started: true } | { started: false; existing: OrderRecord } {
+    return this.db.transaction(() => {
+      const existing = this.get(order.orderId);
+      if (existing && existing.state !== 'failed') return { started: false as const, existing };
+      const at = now.toISOString();
+      this.db
+        .prepare(
+          `INSERT INTO orders (order_id, state, request, response, command_id, created_at, updated_at)
+           VALUES (?, 'in-progress', ?, NULL, ?, ?, ?)
+           ON CONFLICT(order_id) DO UPDATE SET state = 'in-progress', request = excluded.request, response = NULL,
+             command_id = excluded.command_id, updated_at = excluded.updated_at`,
+        )
+        .run(order.orderId, JSON.stringify(order), commandId, at, at);
+      this.db.prepare('INSERT INTO attempts (command_id, order_id, result, created_at) VALUES (?, ?, NULL, ?)').run(commandId, order.orderId, at);
+      return { started: true as const };
+    })();
+  }
+
+  /**
+   * Records a journal entry of tp-manager. Idempotent. The latest attempt sets the order's answer; an
+   * approved result of any attempt wins (money moved: the order is paid). Returns the order when it changed.
+   */
+  record(entry: JournalEntry, respond: (order: ValidatedOrder, entry: JournalEntry) => OrderResponse, now = new Date()): OrderRecord | undefined {
+    return this.db.transaction(() => {
+      const attempt = this.db.prepare('SELECT order_id, result FROM attempts WHERE command_id = ?').get(entry.id) as
+        | { order_id: string; result: string | null }
+        | undefined;
+      if (!attempt || !entry.result) return undefined;
+      const resultText = JSON.stringify(entry.result);
+      if (attempt.result === resultText) return undefined;
+      this.db.prepare('UPDATE attempts SET result = ? WHERE command_id = ?').run(resultText, entry.id);
+      const order = this.get(attempt.order_id);
+      if (!order) return undefined;
+      const approved = entry.result.outcome === 'approved';
+      if (!approved && (order.commandId !== entry.id || order.state === 'paid')) return undefined;
+      const response = respond(order.order, entry);
+      this.db
+        .prepare('UPDATE orders SET state = ?, response = ?, command_id = ?, updated_at = ? WHERE order_id = ?')
+        .run(approved ? 'paid' : 'failed', JSON.stringify(response), entry.id, now.toISOString(), order.orderId);
+      return this.get(order.orderId);
+    })();
+  }
+
+  /** The attempt never reached the terminal (tp-manager never journaled it): the order may be paid again. */
+  fail(orderId: string, commandId: string, response: OrderResponse, now = new Date()): void {
+    this.db
+      .prepare(`UPDATE orders SET state = 'failed', response = ?, updated_at = ? WHERE order_id = ? AND command_id = ? AND state = 'in-progress'`)
+      .run(JSON.stringify(response), now.toISOString(), orderId, commandId);
+  }
+
+  /** Updates the stored answer (e.g. notificationHipaySent) without changing the state. */
+  saveResponse(orderId: string, response: OrderResponse): void {
+    this.db.prepare('UPDATE orders SET response = ? WHERE order_id = ?').run(JSON.stringify(response), orderId);
+  }
+
+  inProgress(): OrderRecord[] {
+    return (this.db.prepare(`SELECT * FROM orders WHERE state = 'in-progress'`).all() as OrderRow[]).map(toRecord);
+  }
+
+  getSetting(name: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined)?.value;
+  }
+
+  setSetting(name: string, value: string): void {
+    this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
+  }
+}
+
+function toRecord(row: OrderRow): OrderRecord {
+  return {
+    orderId: row.order_id,
+    state: row.state,
+    order: JSON.parse(row.request) as ValidatedOrder,
+    response: row.response ? (JSON.parse(row.response) as OrderResponse) : null,
+    commandId: row.command_id,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Builds the contract's answer to POST /order from the order and tp-manager's journal entry. Every key of the
+ * Receipt is present; what the terminal did not give is blank at the field's width, never invented. Local
+ * date and time are the connector's clock when the terminal answered (a fact, not a guess).
+ */
+import { completeReceipt, minorToMajorString, RECEIPT_FIELD_WIDTHS, type JournalEntry, type PaymentResult, type ReceiptKey } from '@ecr/common';
+import type { OrderResponse, ValidatedOrder } from './contract';
+
+export function buildOrderResponse(order: ValidatedOrder, entry: JournalEntry, notificationHipaySent = false): OrderResponse {
+  const result = entry.result!;
+  const approved = result.outcome === 'approved';
+  const answeredAt = new Date(entry.finishedAt ?? Date.now());
+  return {
+    status: approved ? 'Success' : 'Failure',
+    error: approved ? null : failureText(result),
+    receipt: approved ? buildReceipt(order, result, answeredAt) : null,
+    ticket: approved ? buildTicket(order, result, answeredAt) : null,
+    ...echo(order),
+    notificationHipaySent,
+  };
+}
+
+/** The request's own fields as the kiosk sent them. */
+export function echo(order: ValidatedOrder): Pick<OrderResponse, 'amount' | 'currency' | 'orderId' | 'basket' | 'customer' | 'customData'> {
+  return {
+    amount: order.amount,
+    currency: order.currency.alpha,
+    orderId: order.orderId,
+    basket: order.basketAsSent ?? null,
+    customer: order.customerAsSent ?? null,
+    customData: order.customData ?? null,
+  };
+}
+
+export function failureText(result: PaymentResult): string {
+  const what: Record<PaymentResult['outcome'], string> = {
+    approved: 'approved',
+    declined: 'payment declined',
+    abandoned: 'payment abandoned',
+    timeout: 'payment timed out',
+    error: 'payment failed',
+  };
+  return result.reason ? `${what[result.outcome]}: ${result.reason}` : what[result.outcome];
+}
+
+function buildReceipt(order: ValidatedOrder, r: PaymentResult, at: Date) {
+  const amount = String(r.amount).padStart(8, '0');
+  const given: Partial<Record<ReceiptKey, string>> = {
+    ...(r.receipt as Partial<Record<ReceiptKey, string>>),
+    localDate: two(at.getDate()) + two(at.getMonth() + 1) + two(at.getFullYear() % 100),
+    localTime: two(at.getHours()) + two(at.getMinutes()) + two(at.getSeconds()),
+    amount,
+    inclusiveAmount: amount,
+    currencyNumCode: r.currencyNumeric,
+    currencyAlphaCode: order.currency.alpha,
+    currencyFractionPart: String(order.currency.exponent),
+  };
+  if (r.maskedPan) given.primaryAccountNumber = r.maskedPan;
+  if (r.authorisationNumber) given.authorizationNumber = r.authorisationNumber;
+  if (r.aid) given.AID = r.aid;
+  if (r.readingMode) given.readingMode = r.readingMode;
+  if (r.merchantContract) given.contractNumber = r.merchantContract;
+  if (r.applicationLabel) given.label = r.applicationLabel;
+  const receipt = completeReceipt(given);
+  for (const key of Object.keys(receipt) as ReceiptKey[]) receipt[key] = receipt[key].padEnd(RECEIPT_FIELD_WIDTHS[key], ' ');
+  return receipt;
+}
+
+/** The terminal's ticket when it gave one, else a customer ticket composed from what it did give. */
+function buildTicket(order: ValidatedOrder, r: PaymentResult, at: Date): string {
+  const lines =
+    r.ticket && r.ticket.length > 0
+      ? r.ticket
+      : [
+          'CARTE BANCAIRE',
+          `${r.aid ?? ''}${r.applicationLabel ?? ''}`.trim(),
+          `LE ${two(at.getDate())}/${two(at.getMonth() + 1)}/${two(at.getFullYear() % 100)} A ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`,
+          r.merchantContract ? `CONTRAT ${r.merchantContract}` : '',
+          r.maskedPan ?? '',
+          r.authorisationNumber ? `NO AUTO:${r.authorisationNumber}` : '',
+          `MONTANT:${minorToMajorString(r.amount, order.currency.exponent, ',')} ${order.currency.alpha}`,
+          'DEBIT',
+          'TICKET CLIENT A CONSERVER',
+        ].filter((line) => line !== '');
+  return lines.join('|') + '||';
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}

@@ -1,0 +1,24 @@
+import { decodeV3Answer, encodeV3Request, v3AnswerToResult } from '@ecr/protocol';
+import type { PaymentCodec } from './terminal-driver';
+
+/** Concert V3 (Caisse-AP): a debit answered at the end, with the customer ticket asked for. */
+export const concertV3Codec: PaymentCodec = {
+  protocol: 'concert-v3',
+  encodeRequest: (request) =>
+    encodeV3Request({
+      version: '0320',
+      ecrId: '000000000001',
+      posNumber: '01',
+      amount: request.amount,
+      action: 'debit',
+      currencyNumeric: request.currencyNumeric,
+      privateData: request.reference,
+      askTicket: true,
+    }),
+  decodeAnswer: (payload) => {
+    const answer = decodeV3Answer(payload);
+    if (!answer.ok) return answer;
+    const ref = answer.value.privateData?.trim();
+    return { ok: true, value: { ref: ref ? ref : undefined, result: v3AnswerToResult(answer.value) } };
+  },
+};

@@ -1,0 +1,56 @@
+/**
+ * `npm start`: tp-manager and the supervisor in the foreground, with the data directory's config.txt
+ * (ECR_DATA_DIR or data/). Ctrl-C or SIGTERM stops both. A process that dies is reported and started again
+ * after a pause, unless it died at once (a configuration error: restarting would only repeat it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const names = ['tp-manager', 'supervisor'] as const;
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function entry(name: string): string[] {
+  const compiled = process.env.ECR_COMPILED === '1';
+  return compiled
+    ? [path.join(root, 'packages', name, 'dist', 'main.js')]
+    : ['--conditions=source', '--import', 'tsx', path.join(root, 'packages', name, 'src', 'main.ts')];
+}
+
+function start(name: string): void {
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, entry(name), { cwd: root, stdio: 'inherit', env: process.env });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) {
+      if (children.size === 0) process.exit(0);
+      return;
+    }
+    const lived = Date.now() - startedAt;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    if (lived < 3000 && code !== 0) {
+      console.error(`start: ${name} stopped ${lived} ms after its start (${how}); its reason is the line above. Fix it, then run npm start again.`);
+      if (children.size === 0) process.exit(1);
+      return;
+    }
+    console.error(`start: ${name} stopped (${how}); starting it again in 2 s`);
+    setTimeout(() => !stopping && start(name), 2000);
+  });
+}
+
+function stopAll(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.values()) child.kill(signal === 'SIGINT' ? 'SIGTERM' : signal);
+  if (children.size === 0) process.exit(0);
+  setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+    process.exit(1);
+  }, 8000).unref();
+}
+
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+for (const name of names) start(name);

@@ -1,0 +1,200 @@
+/**
+ * The whole connector as a kiosk and a technician meet it, for end-to-end tests: a real pseudo-terminal
+ * pair (socat), the terminal simulator's CLI on one end, tp-manager and the supervisor as real child
+ * processes on a temporary data directory, and the HiPay sandbox as a separate real HTTP server.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
+import { freePort, waitUntil } from './net';
+import { runTs, type Running } from './processes';
+import { openPtyPair, type PtyPair } from './pty';
+
+export const LOGIN = 'kiosk';
+export const PASSWORD = 'kiosk-secret-7431';
+export const HIPAY_LOGIN = '94654727.stage-secure-gateway.hipay-tpp.com';
+export const HIPAY_PASSWORD = 'Test_hipay-secret-9917';
+
+export type ProcessName = 'tp-manager' | 'supervisor';
+
+export interface ConnectorOptions {
+  protocol?: 'concert-v2' | 'concert-v3';
+  outcome?: 'approve' | 'decline' | 'abandon' | 'timeout';
+  delayMs?: number;
+  /** Extra or overriding config.txt keys. */
+  config?: Record<string, string>;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+  text: string;
+}
+
+export interface RequestOptions {
+  auth?: string | null;
+  contentType?: string;
+  rawBody?: string;
+  timeoutMs?: number;
+}
+
+export class ConnectorUnderTest {
+  readonly processes = new Map<ProcessName, Running>();
+
+  constructor(
+    readonly dataDir: string,
+    readonly url: string,
+    readonly pty: PtyPair,
+    readonly simulator: Running,
+    readonly controlUrl: string,
+    readonly requestLog: string,
+    readonly sandbox: HipaySandbox,
+  ) {}
+
+  static async start(options: ConnectorOptions = {}): Promise<ConnectorUnderTest> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-e2e-'));
+    const protocol = options.protocol ?? 'concert-v3';
+    const [localPort, zmqPort] = [await freePort(), await freePort()];
+    const sandbox = await startHipaySandbox({ port: 0, login: HIPAY_LOGIN, password: HIPAY_PASSWORD });
+    const pty = await openPtyPair(fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-pty-')));
+    const requestLog = path.join(dataDir, 'terminal-requests.jsonl');
+    const simulator = runTs('packages/terminal-simulator/src/main.ts', [
+      '--protocol', protocol,
+      '--serial', pty.terminal,
+      '--outcome', options.outcome ?? 'approve',
+      '--delay-ms', String(options.delayMs ?? 200),
+      '--control-port', '0',
+      '--request-log', requestLog,
+    ]);
+    const [, controlUrl] = await simulator.waitFor(/control (http:\/\/\S+)/);
+    const config: Record<string, string> = {
+      SERIAL_PORT: pty.ecr,
+      TERMINAL_PROTOCOL: protocol,
+      LOCAL_PORT: String(localPort),
+      TERMINAL_MANAGER_LOGIN: LOGIN,
+      TERMINAL_MANAGER_PWD: PASSWORD,
+      HIPAY_LOGIN,
+      HIPAY_PWD: HIPAY_PASSWORD,
+      HIPAY_URL: sandbox.url,
+      UPDATE_TIME: '04:00',
+      TP_MANAGER_ENDPOINT: `tcp://127.0.0.1:${zmqPort}`,
+      PAYMENT_TIMEOUT_S: '20',
+      LOG_LEVEL: 'debug',
+      ...options.config,
+    };
+    fs.writeFileSync(path.join(dataDir, 'config.txt'), Object.entries(config).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    const connector = new ConnectorUnderTest(dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, controlUrl!, requestLog, sandbox);
+    await connector.startProcess('tp-manager');
+    await connector.startProcess('supervisor');
+    await connector.waitReady();
+    return connector;
+  }
+
+  async startProcess(name: ProcessName): Promise<Running> {
+    const running = runTs(`packages/${name}/src/main.ts`, [], { ECR_DATA_DIR: this.dataDir });
+    this.processes.set(name, running);
+    await running.waitFor(new RegExp(`${name} ready`));
+    return running;
+  }
+
+  /** Ready for a kiosk: the supervisor answers and sees tp-manager and the terminal. */
+  async waitReady(timeoutMs = 20_000): Promise<void> {
+    await waitUntil(
+      async () => {
+        const check = await this.get('/check');
+        return check.status === 200 && (check.body as { cr: string }[])[0]?.cr === '0' ? true : undefined;
+      },
+      timeoutMs,
+      'GET /check to answer cr=0',
+    );
+  }
+
+  process(name: ProcessName): Running {
+    return this.processes.get(name)!;
+  }
+
+  async kill9(name: ProcessName): Promise<void> {
+    await this.process(name).kill('SIGKILL');
+  }
+
+  async restart(name: ProcessName): Promise<void> {
+    await this.process(name).kill('SIGTERM');
+    await this.startProcess(name);
+  }
+
+  get(pathname: string, options: RequestOptions = {}): Promise<HttpAnswer> {
+    return this.request('GET', pathname, undefined, options);
+  }
+
+  post(pathname: string, body: unknown, options: RequestOptions = {}): Promise<HttpAnswer> {
+    return this.request('POST', pathname, body, options);
+  }
+
+  async request(method: string, pathname: string, body?: unknown, options: RequestOptions = {}): Promise<HttpAnswer> {
+    const headers: Record<string, string> = {};
+    const auth = options.auth === undefined ? `Basic ${Buffer.from(`${LOGIN}:${PASSWORD}`).toString('base64')}` : options.auth;
+    if (auth !== null) headers.authorization = auth;
+    let payload: string | undefined = options.rawBody;
+    if (payload === undefined && body !== undefined) payload = JSON.stringify(body);
+    if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    const res = await fetch(this.url + pathname, { method, headers, body: payload, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed, headers: res.headers, text };
+  }
+
+  /** Every request the terminal received (its own log file). */
+  terminalRequests(): { amount?: number; reference?: string; outcome: string }[] {
+    if (!fs.existsSync(this.requestLog)) return [];
+    return fs
+      .readFileSync(this.requestLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as { amount?: number; reference?: string; outcome: string });
+  }
+
+  async setTerminal(behaviour: { outcome?: string; delayMs?: number; faults?: Record<string, unknown> }): Promise<void> {
+    const res = await fetch(`${this.controlUrl}/behaviour`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(behaviour) });
+    if (res.status !== 200) throw new Error(`simulator control answered ${res.status}: ${await res.text()}`);
+  }
+
+  logs(): string {
+    return [...this.processes.entries()].map(([n, p]) => `--- ${n}\n${p.output()}`).join('\n') + `\n--- simulator\n${this.simulator.output()}`;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => p.kill('SIGTERM')));
+    await this.simulator.kill('SIGTERM');
+    await this.pty.close();
+    await this.sandbox.close();
+  }
+}
+
+/** The seed's example request, with the contract's example e-mail (the seed's was hidden by its web page). */
+export function seedOrder(orderId: string): Record<string, unknown> {
+  return {
+    amount: 100,
+    orderId,
+    currency: 'EUR',
+    basket: {
+      european_article_numbering: 4711892728946,
+      product_reference: 'NF-a1690',
+      type: 'good',
+      quantity: 1,
+      name: 'My first product',
+      unit_price: 8.99,
+      tax_rate: 0,
+      discount: 0,
+      total_amount: 8.99,
+    },
+    customer: { id: 283749291, firstname: 'John', lastname: 'Doe', email: 'johnDoe@test.com' },
+    customData: { shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 },
+  };
+}
