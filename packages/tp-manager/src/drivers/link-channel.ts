@@ -86,7 +86,7 @@ export class LinkChannel extends EventEmitter implements MessageChannel {
           break;
         case 'send-failed':
           this.settle('sending')?.reject(
-            new Error(event.reason === 'no-answer' ? 'the terminal did not acknowledge (no ACK to ENQ)' : 'the terminal refused the frame too many times (NAK)'),
+            new Error(event.reason === 'no-answer' ? 'the terminal did not acknowledge the request (no ACK)' : 'the terminal refused the frame too many times (NAK)'),
           );
           break;
         case 'probe':

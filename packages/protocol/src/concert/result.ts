@@ -1,0 +1,152 @@
+/**
+ * Concert answers -> the protocol-neutral PaymentResult. Card numbers leave here masked, whatever the
+ * terminal sent: a V2 full answer's report begins with the full PAN, and a V3 AA may come unmasked.
+ */
+import { maskPansInText, type PaymentOutcome, type PaymentResult, type ReceiptKey } from '@ecr/common';
+import type { V2Answer } from './v2';
+import type { V3Answer, V3Request } from './v3';
+
+export function v2AnswerToResult(answer: V2Answer): PaymentResult {
+  const [outcome, reason] = v2Outcome(answer.status);
+  const result: PaymentResult = { outcome, amount: answer.amount, currencyNumeric: answer.currencyNumeric };
+  if (reason) result.reason = reason;
+  // The report begins with the card number, then spaces or other card data.
+  const pan = answer.report ? /^\d{13,19}(?!\d)/.exec(answer.report)?.[0] : undefined;
+  if (pan) result.maskedPan = maskCardNumber(pan);
+  result.receipt = receiptFields(result);
+  return result;
+}
+
+function v2Outcome(status: V2Answer['status']): [PaymentOutcome, string?] {
+  switch (status) {
+    case '0':
+      return ['approved'];
+    case '7':
+      return ['declined', 'card refused by the terminal (Concert V2 status 7)'];
+    case '9':
+      return ['abandoned', 'payment not completed on the terminal: abandoned, timed out or failed (Concert V2 status 9)'];
+    default:
+      return ['error', `the terminal answered an unknown status (Concert V2 status ${JSON.stringify(status)})`];
+  }
+}
+
+/**
+ * `request` gives the amount and currency when the answer does not echo them (a terminal should; the
+ * request is what the ECR asked for, not an invented value).
+ */
+export function v3AnswerToResult(answer: V3Answer, request?: Pick<V3Request, 'amount' | 'currencyNumeric'>): PaymentResult {
+  const [outcome, reason] = v3Outcome(answer);
+  const result: PaymentResult = {
+    outcome,
+    amount: answer.amount ?? request?.amount ?? 0,
+    currencyNumeric: answer.currencyNumeric ?? request?.currencyNumeric ?? '',
+  };
+  if (reason) result.reason = reason;
+  if (answer.pan) result.maskedPan = maskCardNumber(answer.pan);
+  if (answer.authorisationNumber) result.authorisationNumber = answer.authorisationNumber;
+  if (answer.aid) result.aid = answer.aid;
+  if (answer.readingMode) result.readingMode = answer.readingMode;
+  if (answer.merchantContract) result.merchantContract = answer.merchantContract;
+  if (answer.cardExpiry) result.cardExpiry = answer.cardExpiry;
+  const label = applicationLabel(answer.application, answer.aid);
+  if (label) result.applicationLabel = label;
+  // A terminal prints masked numbers on tickets; masking again costs nothing and guards the exception.
+  if (answer.ticket) result.ticket = answer.ticket.map(maskPansInText);
+  result.receipt = receiptFields(result);
+  return result;
+}
+
+const AF_OUTCOMES: Record<string, [PaymentOutcome, string]> = {
+  '02': ['error', 'the terminal asks for a phone authorisation call, which an unattended kiosk cannot make'],
+  '04': ['declined', 'card refused by the terminal'],
+  '05': ['declined', 'payment forbidden by the terminal'],
+  '06': ['abandoned', 'payment abandoned on the terminal'],
+  '07': ['error', 'payment not completed by the terminal'],
+  '08': ['timeout', 'the customer did not finish on the terminal in time'],
+  '09': ['error', 'the terminal rejected the request as badly formatted'],
+  '10': ['error', 'the terminal could not select a card application'],
+  '11': ['abandoned', 'payment abandoned on the terminal'],
+  '12': ['error', 'the terminal does not know the requested action type'],
+  '13': ['error', 'the terminal does not accept this currency'],
+};
+
+function v3Outcome(answer: V3Answer): [PaymentOutcome, string?] {
+  switch (answer.status) {
+    case '10':
+      return ['approved'];
+    case '11':
+      return ['error', 'the terminal only acknowledged the request and gave no payment result (Concert V3 AE=11, answer at once)'];
+    case '01': {
+      const af = answer.reason;
+      if (af === undefined) return ['error', 'the terminal did not complete the payment and gave no reason (Concert V3 AE=01, no AF)'];
+      const known = AF_OUTCOMES[af];
+      if (known) return [known[0], `${known[1]} (Concert V3 AF=${af})`];
+      return ['error', `the terminal did not complete the payment (Concert V3 AF=${af})`];
+    }
+    default:
+      return ['error', `the terminal answered an unknown status (Concert V3 AE=${JSON.stringify(answer.status)})`];
+  }
+}
+
+/**
+ * A card number as a receipt may show it: first 6 and last 4 digits at most, the rest 'X'. Accepts a full
+ * number or one the terminal masked already ('#', '*', 'X'...); never reveals more than it was given.
+ */
+export function maskCardNumber(pan: string): string {
+  const chars = [...pan.replace(/\s/g, '')];
+  const n = chars.length;
+  return chars
+    .map((c, i) => {
+      const shown = n >= 13 ? i < 6 || i >= n - 4 : i >= n - 4;
+      return shown && c >= '0' && c <= '9' ? c : 'X';
+    })
+    .join('');
+}
+
+/** CC codes (after the leading zeros) of Caisse-AP applications whose brand is plain. */
+const CC_LABELS: Record<string, string> = {
+  '1': 'CB', // contact
+  B: 'CB', // contactless
+  '2': 'American Express',
+  D: 'American Express', // contactless
+  '6': 'Diners',
+  '9': 'JCB',
+  U: 'UnionPay',
+  C: 'Cheque',
+};
+
+/** Registered application provider identifiers (first 10 hex digits of the AID). */
+const AID_LABELS: Record<string, string> = {
+  A000000003: 'Visa',
+  A000000004: 'Mastercard',
+  A000000042: 'CB',
+  A000000025: 'American Express',
+  A000000065: 'JCB',
+  A000000152: 'Discover',
+  A000000333: 'UnionPay',
+};
+
+/** The card brand from the V3 application code (CC), else from the AID's provider prefix. */
+export function applicationLabel(application?: string, aid?: string): string | undefined {
+  if (application) {
+    const label = CC_LABELS[application.replace(/^0+/, '')];
+    if (label) return label;
+  }
+  if (aid) return AID_LABELS[aid.slice(0, 10).toUpperCase()];
+  return undefined;
+}
+
+/** The contract's Receipt fields the answer gives directly (Receipt keys of @ecr/common). */
+function receiptFields(r: PaymentResult): Partial<Record<ReceiptKey, string>> {
+  const receipt: Partial<Record<ReceiptKey, string>> = {
+    amount: String(r.amount).padStart(8, '0'),
+  };
+  if (r.currencyNumeric) receipt.currencyNumCode = r.currencyNumeric;
+  if (r.maskedPan) receipt.primaryAccountNumber = r.maskedPan;
+  if (r.authorisationNumber) receipt.authorizationNumber = r.authorisationNumber;
+  if (r.aid) receipt.AID = r.aid;
+  if (r.readingMode) receipt.readingMode = r.readingMode;
+  if (r.merchantContract) receipt.contractNumber = r.merchantContract;
+  if (r.cardExpiry) receipt.cardAppExpiry = r.cardExpiry;
+  return receipt;
+}

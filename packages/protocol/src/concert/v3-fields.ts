@@ -1,0 +1,190 @@
+/**
+ * How each Concert V3 tag maps to a typed field: the tag, what its value looks like, and the two
+ * conversions. parse() returns undefined for a value it cannot read; format() throws a RangeError for a
+ * value that cannot be sent, or returns undefined when the field is left out (askTicket false).
+ */
+import { quote } from './ascii';
+
+export type V3Action = 'debit' | 'credit';
+/** AE: '10' done, '01' not done (see AF), '11' request taken into account (answer at once, BA=1). */
+export type V3Status = '10' | '01' | '11';
+
+/** The fields of a request; an answer echoes them. */
+export interface V3RequestFields {
+  /** CZ, protocol version, 4 digits: "0300", "0310", "0320". Always sent first. */
+  version: string;
+  /** CJ, ECR identifier ("identifiant protocole Concert"), 12 characters. */
+  ecrId: string;
+  /** CA, POS number, 2 digits. */
+  posNumber: string;
+  /** CB, amount in minor units (sent with at least 2 digits, at most 12). */
+  amount: number;
+  /** CD: '0' debit, '1' credit / refund. */
+  action: V3Action;
+  /** CE, ISO 4217 numeric currency, 3 digits. */
+  currencyNumeric: string;
+  /** BA: true '1' answer at once (the answer is then AE=11), false '0' answer at the end; absent when undefined. */
+  answerAtOnce?: boolean;
+  /** CC, application, 3 characters: in a request "00C" asks for a cheque; in an answer the one used ("001" CB contact, "00B" CB contactless...). */
+  application?: string;
+  /** CF, private data the terminal echoes. */
+  privateData?: string;
+  /** CK: true sends "100" (ask for the customer ticket); false leaves the tag out. */
+  askTicket?: boolean;
+}
+
+/** What the answer adds to the echoed request fields. */
+export interface V3ResultFields {
+  /** AE, required. */
+  status: V3Status;
+  /** AF, 2 digits, when not done: "04" refused, "05" forbidden, "08" input timeout, "09" bad format, "11" abandoned... */
+  reason?: string;
+  /** AA, the card number as the terminal sends it: normally masked ("293540######4260"); the result mapping masks it in any case. */
+  pan?: string;
+  /** AB, card expiry, YYMM. */
+  cardExpiry?: string;
+  /** AC, authorisation number. */
+  authorisationNumber?: string;
+  /** AI, application identifier (AID). */
+  aid?: string;
+  /** CI, reading mode: "0" any, "1" contact, "2" contactless, "3" magnetic stripe, "4" manual entry. */
+  readingMode?: string;
+  /** CG, merchant contract number. */
+  merchantContract?: string;
+  /** AK, the customer ticket, one string per line (AK carries them base64-encoded, joined by '\n'; ZT its length). */
+  ticket?: string[];
+}
+
+export interface FieldCodec<T> {
+  tag: string;
+  /** What a valid value looks like, for error messages. */
+  expected: string;
+  parse(value: string): T | undefined;
+  format(value: T): string | undefined;
+}
+
+export type AnswerFieldKey = keyof V3RequestFields | keyof V3ResultFields;
+type AllFields = V3RequestFields & V3ResultFields;
+
+function text(tag: string, pattern: RegExp, expected: string): FieldCodec<string> {
+  return {
+    tag,
+    expected,
+    parse: (v) => (pattern.test(v) ? v : undefined),
+    format: (v) => {
+      if (typeof v !== 'string' || !pattern.test(v)) throw new RangeError(`V3 ${tag} must be ${expected}, got ${quote(String(v))}`);
+      return v;
+    },
+  };
+}
+
+function choice<T>(tag: string, codes: [string, T][], expected: string): FieldCodec<T> {
+  return {
+    tag,
+    expected,
+    parse: (v) => codes.find(([code]) => code === v)?.[1],
+    format: (v) => {
+      const found = codes.find(([, value]) => value === v);
+      if (!found) throw new RangeError(`V3 ${tag} must be ${expected}, got ${quote(String(v))}`);
+      return found[0];
+    },
+  };
+}
+
+const ANY = /^[\x20-\x7e]{1,999}$/;
+const ANY_EXPECTED = '1 to 999 printable ASCII characters';
+export const MAX_V3_AMOUNT = 999_999_999_999;
+
+const amount: FieldCodec<number> = {
+  tag: 'CB',
+  expected: '1 to 12 digits',
+  parse: (v) => (/^\d{1,12}$/.test(v) ? Number(v) : undefined),
+  format: (v) => {
+    if (!Number.isSafeInteger(v) || v < 0 || v > MAX_V3_AMOUNT) {
+      throw new RangeError(`V3 CB (amount) must be an integer from 0 to ${MAX_V3_AMOUNT} minor units, got ${v}`);
+    }
+    return String(v).padStart(2, '0');
+  },
+};
+
+const askTicket: FieldCodec<boolean> = {
+  tag: 'CK',
+  expected: "'100'",
+  parse: (v) => (v === '100' ? true : undefined),
+  format: (v) => (v === true ? '100' : undefined),
+};
+
+/** Longest ticket text that fits AK: 999 base64 characters. */
+export const MAX_TICKET_BYTES = Math.floor(999 / 4) * 3;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Ticket text is taken byte for byte (latin1), the usual charset of terminal printers. */
+export function ticketText(lines: readonly string[]): string {
+  for (const line of lines) {
+    if (typeof line !== 'string' || /[\r\n]/.test(line) || /[^\x00-\xff]/.test(line)) {
+      throw new RangeError('V3 ticket lines must be strings of Latin-1 characters without line breaks');
+    }
+  }
+  return lines.join('\n');
+}
+
+const ticket: FieldCodec<string[]> = {
+  tag: 'AK',
+  expected: 'base64 text',
+  parse: (v) => {
+    if (!BASE64.test(v)) return undefined;
+    const lines = Buffer.from(v, 'base64').toString('latin1').split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines.length > 0 ? lines : undefined;
+  },
+  format: (lines) => {
+    const t = ticketText(lines);
+    if (t.length === 0) return undefined;
+    if (t.length > MAX_TICKET_BYTES) throw new RangeError(`V3 ticket is ${t.length} bytes; AK holds at most ${MAX_TICKET_BYTES}`);
+    return Buffer.from(t, 'latin1').toString('base64');
+  },
+};
+
+/** Every typed field, by property name. */
+export const FIELD_CODECS: { [K in AnswerFieldKey]-?: FieldCodec<NonNullable<AllFields[K]>> } = {
+  version: text('CZ', /^\d{4}$/, '4 digits'),
+  ecrId: text('CJ', /^[\x20-\x7e]{12}$/, '12 characters'),
+  posNumber: text('CA', /^\d{2}$/, '2 digits'),
+  amount,
+  action: choice<V3Action>('CD', [['0', 'debit'], ['1', 'credit']], "'0' (debit) or '1' (credit)"),
+  currencyNumeric: text('CE', /^\d{3}$/, '3 digits'),
+  answerAtOnce: choice<boolean>('BA', [['1', true], ['0', false]], "'0' or '1'"),
+  application: text('CC', /^[0-9A-Z]{3}$/, '3 digits or upper-case letters'),
+  privateData: text('CF', ANY, ANY_EXPECTED),
+  askTicket,
+  status: choice<V3Status>('AE', [['10', '10'], ['01', '01'], ['11', '11']], "'10', '01' or '11'"),
+  reason: text('AF', ANY, ANY_EXPECTED),
+  pan: text('AA', ANY, ANY_EXPECTED),
+  cardExpiry: text('AB', ANY, ANY_EXPECTED),
+  authorisationNumber: text('AC', ANY, ANY_EXPECTED),
+  aid: text('AI', ANY, ANY_EXPECTED),
+  readingMode: text('CI', ANY, ANY_EXPECTED),
+  merchantContract: text('CG', ANY, ANY_EXPECTED),
+  ticket,
+};
+
+export const REQUEST_KEYS: (keyof V3RequestFields)[] = [
+  'version', 'ecrId', 'posNumber', 'amount', 'action', 'currencyNumeric', 'answerAtOnce', 'application', 'privateData', 'askTicket',
+];
+export const RESULT_KEYS: (keyof V3ResultFields)[] = [
+  'status', 'reason', 'pan', 'cardExpiry', 'authorisationNumber', 'aid', 'readingMode', 'merchantContract', 'ticket',
+];
+
+/** ZT: the ticket's length in bytes, written with AK and not kept as a field of its own. */
+export const TICKET_LENGTH_TAG = 'ZT';
+
+/** Tag order when none is given (CZ is always first). */
+export const REQUEST_TAG_ORDER = ['CZ', 'CJ', 'CA', 'CB', 'CD', 'CE', 'BA', 'CC', 'CF', 'CK'];
+export const ANSWER_TAG_ORDER = [
+  'CZ', 'CJ', 'CA', 'CB', 'CD', 'CE', 'BA', 'CF', 'CK', 'AE', 'AF', 'CC', 'CI', 'AC', 'AA', 'AI', 'AB', 'CG', 'AK', 'ZT',
+];
+
+/** "CB (amount)": a tag and its meaning, for error messages. */
+export function describeTag(key: AnswerFieldKey): string {
+  return `${FIELD_CODECS[key].tag} (${key})`;
+}
