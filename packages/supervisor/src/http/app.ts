@@ -1,0 +1,78 @@
+/**
+ * The supervisor's local HTTP API (Express 5): Basic auth on every route, the contract's routes, JSON answers
+ * that are always arrays, one error mapping (errors.ts). The connector itself is behind ConnectorService.
+ */
+import express, { type RequestHandler } from 'express';
+import type { ConnectorService } from '../service';
+import { basicAuthMiddleware } from './auth';
+import { errorMiddleware, methodNotAllowed, notFound } from './errors';
+import type { HttpLogger } from './logger';
+import { buildOpenApi } from './openapi';
+import { orderBodyParsers } from './order-body';
+import { requestLog } from './request-log';
+import { ROUTE_SPECS, expressPath, type RouteSpec } from './route-specs';
+import { createHandlers, type Handler } from './routes';
+
+export interface AppDeps {
+  /** TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_PWD. */
+  login: string;
+  password: string;
+  service: ConnectorService;
+  logger: HttpLogger;
+  /** The connector's version, for the OpenAPI description. */
+  version: string;
+  /** Largest accepted body, in body-parser's notation; default '1mb'. */
+  bodyLimit?: string;
+}
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+function answer(handler: Handler): RequestHandler {
+  return async (req, res) => {
+    const body = await handler(req, res);
+    res.status(200).json(body);
+  };
+}
+
+/** The methods a path serves, as an Allow header lists them. */
+function allowedMethods(specs: RouteSpec[]): string[] {
+  return specs.flatMap((s) => (s.method === 'get' && !s.sideEffects ? ['GET', 'HEAD'] : [s.method.toUpperCase()]));
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const bodyLimit = deps.bodyLimit ?? '1mb';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(requestLog(deps.logger));
+  app.use(noStore);
+  app.use(basicAuthMiddleware(deps.login, deps.password));
+
+  const handlers = createHandlers({ service: deps.service, logger: deps.logger, openapi: buildOpenApi(deps.version) });
+  const byPath = new Map<string, RouteSpec[]>();
+  for (const spec of ROUTE_SPECS) byPath.set(spec.path, [...(byPath.get(spec.path) ?? []), spec]);
+
+  for (const [path, specs] of byPath) {
+    const route = expressPath(path);
+    const refuse = methodNotAllowed(allowedMethods(specs));
+    for (const spec of specs) {
+      const handler = answer(handlers[spec.operationId]);
+      if (spec.method === 'post') {
+        app.post(route, ...orderBodyParsers(bodyLimit), handler);
+      } else {
+        // Express answers HEAD with the GET handler; for GET /stop and the like that would repeat the action.
+        if (spec.sideEffects) app.head(route, refuse);
+        app.get(route, handler);
+      }
+    }
+    app.all(route, refuse);
+  }
+
+  app.use(notFound);
+  app.use(errorMiddleware(deps.logger, bodyLimit));
+  return app;
+}

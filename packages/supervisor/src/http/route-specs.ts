@@ -1,0 +1,169 @@
+/**
+ * What each route is, for both the app (mounting, Allow headers) and the OpenAPI description: one list, so the
+ * served description cannot name a route the app lacks or miss one it has.
+ */
+import { arrayOf, type JsonSchema } from './schemas';
+
+export type OperationId =
+  | 'orderUnattendedTerminal'
+  | 'getOrder'
+  | 'cancelTransaction'
+  | 'stopTerminalManager'
+  | 'resetTerminal'
+  | 'versionTerminalManager'
+  | 'configTerminal'
+  | 'doTlc'
+  | 'checkStatus'
+  | 'health'
+  | 'openapi';
+
+export interface RouteSpec {
+  operationId: OperationId;
+  method: 'get' | 'post';
+  /** OpenAPI form: /order/{orderId}. */
+  path: string;
+  summary: string;
+  description: string;
+  tag: 'merchants' | 'maintenance' | 'monitoring';
+  /** Calling it does something (GET /stop...): HEAD is refused instead of repeating it. */
+  sideEffects: boolean;
+  /** Schema of the 200 body. */
+  ok: JsonSchema;
+  /** Error statuses besides 401 and 500, which every route may answer. */
+  errors: number[];
+}
+
+const TERMINAL_ERRORS = [409, 501, 599];
+
+export const ROUTE_SPECS: RouteSpec[] = [
+  {
+    operationId: 'orderUnattendedTerminal',
+    method: 'post',
+    path: '/order',
+    summary: 'Pay on the terminal; on success, create the order at HiPay',
+    description:
+      'Takes the payment on the unattended terminal and answers when the terminal does (up to the payment timeout). ' +
+      'A declined or abandoned payment is 200 with status "Failure". Sending an orderId that was already paid ' +
+      'returns the stored answer instead of charging twice. 599 means the outcome is not known yet: ask ' +
+      'GET /order/{orderId}.',
+    tag: 'merchants',
+    sideEffects: true,
+    ok: arrayOf('OrderResponse', { minItems: 1, maxItems: 1 }),
+    errors: [400, 409, 413, 415, 501, 599],
+  },
+  {
+    operationId: 'getOrder',
+    method: 'get',
+    path: '/order/{orderId}',
+    summary: 'The stored outcome of an order and its delivery to HiPay',
+    description: 'For a kiosk that lost the POST /order answer (timeout, restart).',
+    tag: 'merchants',
+    sideEffects: false,
+    ok: arrayOf('OrderStatus', { minItems: 1, maxItems: 1 }),
+    errors: [400, 404],
+  },
+  {
+    operationId: 'cancelTransaction',
+    method: 'get',
+    path: '/cancel',
+    summary: 'Cancel the transaction in progress',
+    description: 'Answers [] when no payment is in progress, else the cancelled order\'s answer (status "Failure").',
+    tag: 'maintenance',
+    sideEffects: true,
+    ok: arrayOf('OrderResponse', { maxItems: 1 }),
+    errors: TERMINAL_ERRORS,
+  },
+  {
+    operationId: 'stopTerminalManager',
+    method: 'get',
+    path: '/stop',
+    summary: 'Stop the terminal manager cleanly',
+    description: 'Answers [] once the stop is under way.',
+    tag: 'maintenance',
+    sideEffects: true,
+    ok: { type: 'array', maxItems: 0 },
+    errors: TERMINAL_ERRORS,
+  },
+  {
+    operationId: 'resetTerminal',
+    method: 'get',
+    path: '/reset',
+    summary: 'Ask the terminal to reboot',
+    description: 'Answers [] when the terminal accepted.',
+    tag: 'maintenance',
+    sideEffects: true,
+    ok: { type: 'array', maxItems: 0 },
+    errors: TERMINAL_ERRORS,
+  },
+  {
+    operationId: 'versionTerminalManager',
+    method: 'get',
+    path: '/version',
+    summary: 'Version of the terminal manager',
+    description: 'As the contract: [{"version":"1.2.3-tpa-linux_64","type":"tpa","os":"linux_64"}].',
+    tag: 'maintenance',
+    sideEffects: false,
+    ok: arrayOf('VersionResponse', { minItems: 1, maxItems: 1 }),
+    errors: TERMINAL_ERRORS,
+  },
+  {
+    operationId: 'configTerminal',
+    method: 'get',
+    path: '/config',
+    summary: 'Serial number of the terminal',
+    description: 'As the contract: [{"deviceId":"00000012345678"}].',
+    tag: 'maintenance',
+    sideEffects: false,
+    ok: arrayOf('ConfigResponse', { minItems: 1, maxItems: 1 }),
+    errors: TERMINAL_ERRORS,
+  },
+  {
+    operationId: 'doTlc',
+    method: 'get',
+    path: '/tlc',
+    summary: 'Telecollection: send the day\'s transactions to the acquirer',
+    description: 'Status per payment application: 0 ok, 1 incomplete, 2 call error, 3 no call.',
+    tag: 'maintenance',
+    sideEffects: true,
+    ok: arrayOf('TlcResponse', { minItems: 1, maxItems: 1 }),
+    errors: TERMINAL_ERRORS,
+  },
+  {
+    operationId: 'checkStatus',
+    method: 'get',
+    path: '/check',
+    summary: 'Hardware status of the terminal',
+    description: 'As the contract: [{"cr":"0","card":"0","call":"0","periph":"0"}].',
+    tag: 'maintenance',
+    sideEffects: false,
+    ok: arrayOf('CheckResponse', { minItems: 1, maxItems: 1 }),
+    errors: TERMINAL_ERRORS,
+  },
+  {
+    operationId: 'health',
+    method: 'get',
+    path: '/health',
+    summary: 'Health of the connector',
+    description: 'Supervisor, tp-manager reachability and link, HiPay outbox; never touches the terminal.',
+    tag: 'monitoring',
+    sideEffects: false,
+    ok: arrayOf('HealthReport', { minItems: 1, maxItems: 1 }),
+    errors: [],
+  },
+  {
+    operationId: 'openapi',
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This description (OpenAPI 3.1)',
+    description: 'Generated from the same JSON Schemas that validate the requests.',
+    tag: 'monitoring',
+    sideEffects: false,
+    ok: { type: 'object', required: ['openapi', 'info', 'paths', 'components'] },
+    errors: [],
+  },
+];
+
+/** The Express path of an OpenAPI path: /order/{orderId} -> /order/:orderId. */
+export function expressPath(openapiPath: string): string {
+  return openapiPath.replace(/\{(\w+)\}/g, ':$1');
+}

@@ -1,0 +1,118 @@
+/**
+ * The handler of each operation: validate, call one ConnectorService method, shape the answer as the contract
+ * wants (always an array). Failures are thrown and answered by errors.ts.
+ */
+import type { Request, Response } from 'express';
+import type { OrderResponse } from '../contract';
+import type { ConnectorService, StoredOrder } from '../service';
+import { HttpError, oneLine } from './errors';
+import type { HttpLogger } from './logger';
+import type { OpenApiDocument } from './openapi';
+import { bodySource } from './order-body';
+import { parseOrderRequest } from './order-request';
+import type { OperationId } from './route-specs';
+import { ORDER_ID_MAX_LENGTH, ORDER_ID_PATTERN } from './schemas';
+import { describeValue } from './describe-value';
+
+export type Handler = (req: Request, res: Response) => Promise<unknown>;
+
+export interface HandlerDeps {
+  service: ConnectorService;
+  logger: HttpLogger;
+  openapi: OpenApiDocument;
+}
+
+/** Exactly the contract's keys, none missing: an absent echo is null, not a vanished key. */
+export function shapeOrderResponse(r: OrderResponse): OrderResponse {
+  return {
+    status: r.status,
+    error: r.error ?? null,
+    receipt: r.receipt ?? null,
+    ticket: r.ticket ?? null,
+    amount: r.amount,
+    currency: r.currency,
+    orderId: r.orderId,
+    basket: r.basket ?? null,
+    customer: r.customer ?? null,
+    customData: r.customData ?? null,
+    notificationHipaySent: r.notificationHipaySent,
+  };
+}
+
+function shapeStoredOrder(orderId: string, stored: StoredOrder): Record<string, unknown> {
+  const answer = stored.response ? shapeOrderResponse(stored.response) : { orderId };
+  return { ...answer, orderState: stored.state, hipay: stored.hipay };
+}
+
+const ORDER_ID_REGEX = new RegExp(ORDER_ID_PATTERN);
+
+function isConnectorCode(err: unknown, code: string): boolean {
+  return err instanceof Error && err.name === 'ConnectorError' && (err as { code?: unknown }).code === code;
+}
+
+export function createHandlers({ service, logger, openapi }: HandlerDeps): Record<OperationId, Handler> {
+  return {
+    async orderUnattendedTerminal(req, res) {
+      const { order, orderIdGenerated, basketDropped, ignoredFields } = parseOrderRequest(req.body, bodySource(req));
+      res.locals.orderId = order.orderId;
+      if (ignoredFields.length > 0) logger.debug(`POST /order ${order.orderId}: ignoring unknown fields ${oneLine(ignoredFields.join(', '), 200)}`);
+      if (orderIdGenerated) logger.info(`POST /order without orderId: generated ${order.orderId}`);
+      if (basketDropped !== undefined) logger.warn(`order ${order.orderId}: basket not forwarded, HiPay gets an empty cart: ${oneLine(basketDropped)}`);
+      return [shapeOrderResponse(await service.order(order))];
+    },
+
+    async getOrder(req) {
+      const orderId = String(req.params.orderId);
+      if (orderId.length > ORDER_ID_MAX_LENGTH || !ORDER_ID_REGEX.test(orderId)) {
+        throw new HttpError(400, `orderId must be 1 to ${ORDER_ID_MAX_LENGTH} printable ASCII characters, got ${describeValue(orderId)}`);
+      }
+      try {
+        return [shapeStoredOrder(orderId, await service.getOrder(orderId))];
+      } catch (err) {
+        if (isConnectorCode(err, 'not-found')) throw new HttpError(404, `no order with orderId ${orderId}`);
+        throw err;
+      }
+    },
+
+    async cancelTransaction() {
+      return (await service.cancel()).map(shapeOrderResponse);
+    },
+
+    async stopTerminalManager() {
+      await service.stop();
+      return [];
+    },
+
+    async resetTerminal() {
+      await service.reset();
+      return [];
+    },
+
+    async versionTerminalManager() {
+      const { version, type, os } = await service.version();
+      return [{ version, type, os }];
+    },
+
+    async configTerminal() {
+      return [{ deviceId: await service.deviceId() }];
+    },
+
+    async doTlc() {
+      const { NbApp, App } = await service.tlc();
+      return [{ NbApp, App: App.map(({ Name, Status }) => ({ Name, Status })) }];
+    },
+
+    async checkStatus() {
+      const { cr, card, call, periph } = await service.check();
+      return [{ cr, card, call, periph }];
+    },
+
+    async health() {
+      return [await service.health()];
+    },
+
+    async openapi() {
+      return openapi;
+    },
+  };
+}

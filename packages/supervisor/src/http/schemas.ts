@@ -1,0 +1,325 @@
+/**
+ * The JSON Schemas (2020-12) of the local API: one source for request validation (validator.ts) and for the
+ * OpenAPI 3.1 description served at GET /openapi.json (openapi.ts). They follow the published contract
+ * (hipay-unattended-ecr-connector.swagger.yaml) and the decisions of local-api.md.
+ */
+import * as currencyCodes from 'currency-codes';
+import { RECEIPT_KEYS, currencyByAlpha, type ReceiptKey } from '@ecr/common';
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Concert V2 carries the amount in 8 digits. */
+export const MAX_AMOUNT = 99_999_999;
+export const ORDER_ID_MAX_LENGTH = 64;
+/** Printable ASCII, no leading or trailing space: the orderId goes to HiPay and into the terminal's private field. */
+export const ORDER_ID_PATTERN = '^[!-~](?:[ -~]*[!-~])?$';
+/** Deliberately loose: something@something, no spaces. */
+export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+$';
+
+/** Every ISO 4217 alphabetic code the connector knows an exponent for (currencyByAlpha). */
+export const CURRENCY_CODES: string[] = currencyCodes
+  .codes()
+  .filter((code) => currencyByAlpha(code) !== undefined)
+  .sort();
+
+export function ref(name: SchemaName): JsonSchema {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+/** An answer body: the contract wraps every answer, errors too, in an array. */
+export function arrayOf(name: SchemaName, bounds: { minItems?: number; maxItems?: number } = {}): JsonSchema {
+  return { type: 'array', items: ref(name), ...bounds };
+}
+
+const nullable = (type: string | string[]): string[] => [...(Array.isArray(type) ? type : [type]), 'null'];
+
+const OrderQuery: JsonSchema = {
+  type: 'object',
+  description:
+    'A payment request, sent as JSON or as application/x-www-form-urlencoded. Optional fields may be null, meaning ' +
+    'not given. Unknown fields are ignored. In a form body, basket, customer and customData may be bracket-nested ' +
+    '(basket[0][name]=...) or hold a JSON text; digits-only amount and quantity become integers, and decimal basket ' +
+    'prices become numbers. A JSON body is never coerced.',
+  required: ['amount'],
+  properties: {
+    amount: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_AMOUNT,
+      description: 'Total amount in minor units of the currency (100 for 1.00 EUR, 100 for 100 JPY); at most 8 digits.',
+      examples: [100],
+    },
+    orderId: {
+      type: nullable('string'),
+      minLength: 1,
+      maxLength: ORDER_ID_MAX_LENGTH,
+      pattern: ORDER_ID_PATTERN,
+      description:
+        'Order number of the payment: printable ASCII, no leading or trailing space. Generated (ECR_...) when missing, ' +
+        'and returned in the answer.',
+      examples: ['Order_12345'],
+    },
+    currency: {
+      type: nullable('string'),
+      enum: [...CURRENCY_CODES, null],
+      default: 'EUR',
+      description: 'ISO 4217 alphabetic currency code, upper case. Its minor-unit exponent comes from ISO 4217.',
+      examples: ['EUR'],
+    },
+    basket: {
+      anyOf: [ref('BasketItem'), { type: 'array', items: ref('BasketItem') }, { type: nullable(['object', 'array']) }],
+      description:
+        'Shopping cart: one item or an array of items. If an item does not match BasketItem, or the total_amount ' +
+        'values (major units) do not add up to amount, the payment still goes ahead and the HiPay order gets an empty ' +
+        'cart; the answer echoes the basket as sent. Anything other than an object or an array is refused.',
+    },
+    customer: ref('Customer'),
+    customData: ref('CustomData'),
+  },
+  additionalProperties: true,
+};
+
+const BasketItem: JsonSchema = {
+  type: 'object',
+  description: 'One item of the cart, as HiPay\'s Order API wants it.',
+  required: ['product_reference', 'type', 'quantity', 'name', 'unit_price', 'tax_rate', 'total_amount'],
+  properties: {
+    european_article_numbering: {
+      type: ['string', 'integer'],
+      description: 'European article numbering; a number is forwarded as a string.',
+      examples: ['4711892728946'],
+    },
+    product_reference: { type: 'string', minLength: 1, description: 'Unique product reference.', examples: ['NF-a1690'] },
+    type: { type: 'string', enum: ['good', 'discount', 'fee'], description: 'Type of product.', examples: ['good'] },
+    quantity: { type: 'integer', minimum: 1, description: 'Product quantity.', examples: [1] },
+    name: { type: 'string', minLength: 1, description: 'Product description.', examples: ['My first product'] },
+    unit_price: { type: 'number', description: 'Unit price including taxes, in major units of the order currency.', examples: [8.99] },
+    tax_rate: { type: 'number', minimum: 0, description: 'Tax rate in percent.', examples: [0] },
+    discount: { type: 'number', maximum: 0, description: 'Discount amount, 0 or negative.', examples: [0] },
+    total_amount: {
+      type: 'number',
+      description: 'unit_price x quantity - discount, in major units; the sum over the basket must equal amount.',
+      examples: [8.99],
+    },
+  },
+  additionalProperties: true,
+};
+
+const Customer: JsonSchema = {
+  type: nullable('object'),
+  description: 'Customer information. A numeric id is forwarded as a string; unknown keys are ignored.',
+  properties: {
+    id: {
+      type: nullable(['string', 'integer']),
+      minimum: -Number.MAX_SAFE_INTEGER,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "Merchant's customer id.",
+      examples: ['283749291'],
+    },
+    firstname: { type: nullable('string'), examples: ['John'] },
+    lastname: { type: nullable('string'), examples: ['Doe'] },
+    email: { type: nullable('string'), maxLength: 254, pattern: EMAIL_PATTERN, examples: ['johnDoe@test.com'] },
+  },
+  additionalProperties: true,
+};
+
+const CustomData: JsonSchema = {
+  type: nullable('object'),
+  description: "Values to find again in HiPay's back office: boolean, integer, float or string only.",
+  additionalProperties: { type: ['boolean', 'number', 'string'] },
+  examples: [{ shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 }],
+};
+
+const RECEIPT_DESCRIPTIONS: Record<ReceiptKey, string> = {
+  ticketHeader: 'Ticket header of the transaction.',
+  localDate: 'Local date of the transaction (DDMMYY).',
+  localTime: 'Local time of the transaction (HHMMSS).',
+  acceptor: 'Acceptor name and location.',
+  transactionType: 'Transaction type.',
+  contractNumber: 'Merchant id (MID).',
+  SIRET: 'SIRET number.',
+  activity: 'Merchant Category Code (MCC).',
+  paymentType: 'Payment type of the transaction.',
+  siteType: 'Site type.',
+  primaryAccountNumber: 'Masked primary account number.',
+  TASA: 'Acceptor System Application Type.',
+  cardAppExpiry: 'Expiry date of the card application.',
+  serviceCode: 'Service code.',
+  crypto: 'Cryptogram.',
+  currencyNumCode: 'ISO 4217 numeric currency code.',
+  acceptationSystemNum: 'Acceptation system number (rank of the terminal).',
+  transactionNumber: 'Transaction number generated by the acceptor system.',
+  transactionFileNumber: 'Transaction file number generated by the acceptor system.',
+  readingMode: 'Reading mode of the primary account number.',
+  authorizationNumber: 'Authorization number given by the acquirer.',
+  forceCode: 'Force code.',
+  amount: 'Amount in minor units, zero-padded.',
+  currencyAlphaCode: 'ISO 4217 alphabetic currency code.',
+  currencyFractionPart: 'Minor-unit exponent of the currency.',
+  counterValueAmount: 'Amount in counter value.',
+  counterValueCurrencyAlphaCode: 'Currency of the counter value.',
+  counterValueCurrencyFractionPart: 'Minor-unit exponent of the counter value currency.',
+  inclusiveAmount: 'Inclusive amount.',
+  ticketFooter: 'Ticket footer of the transaction.',
+  AID: 'Application identifier.',
+  label: 'Application label (card brand).',
+};
+
+const Receipt: JsonSchema = {
+  type: 'object',
+  description: 'Every key is always present; a value the terminal did not give is blanks of the field\'s width.',
+  required: [...RECEIPT_KEYS],
+  properties: Object.fromEntries(RECEIPT_KEYS.map((key) => [key, { type: 'string', description: RECEIPT_DESCRIPTIONS[key] }])),
+  additionalProperties: false,
+};
+
+const orderResponseProperties: Record<string, JsonSchema> = {
+  status: { type: 'string', enum: ['Success', 'Failure'], description: 'Failure: declined, abandoned or cancelled; error says why.' },
+  error: { type: nullable('string'), description: 'Why the payment failed; null on success.' },
+  receipt: { anyOf: [ref('Receipt'), { type: 'null' }] },
+  ticket: { type: nullable('string'), description: 'Customer ticket; each | is a line break.' },
+  amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'Amount in minor units.' },
+  currency: { type: 'string', description: 'ISO 4217 alphabetic currency code.' },
+  orderId: { type: 'string', description: 'The order number, generated when the request had none.' },
+  basket: { description: 'The basket as sent, or null.' },
+  customer: { description: 'The customer as sent, or null.' },
+  customData: { description: 'The custom data as sent, or null.' },
+  notificationHipaySent: { type: 'boolean', description: 'Whether HiPay has confirmed the order.' },
+};
+
+const OrderResponse: JsonSchema = {
+  type: 'object',
+  required: Object.keys(orderResponseProperties),
+  properties: orderResponseProperties,
+  additionalProperties: false,
+};
+
+const HipayDelivery: JsonSchema = {
+  type: 'object',
+  description: 'Delivery of the order to HiPay (the outbox keeps trying until HiPay confirms).',
+  required: ['state', 'attempts'],
+  properties: {
+    state: { type: 'string', enum: ['not-needed', 'pending', 'delivered', 'refused'] },
+    attempts: { type: 'integer', minimum: 0 },
+    nextAttemptAt: { type: 'string', description: 'ISO 8601 time of the next try.' },
+    lastError: { type: 'string' },
+    transactionReference: { type: 'string' },
+  },
+  additionalProperties: false,
+};
+
+const OrderStatus: JsonSchema = {
+  type: 'object',
+  description:
+    'A stored order: the POST /order answer (absent while the terminal has not answered) plus orderState and the ' +
+    'state of its delivery to HiPay.',
+  required: ['orderId', 'orderState', 'hipay'],
+  properties: {
+    ...orderResponseProperties,
+    orderState: { type: 'string', enum: ['in-progress', 'done'] },
+    hipay: ref('HipayDelivery'),
+  },
+  additionalProperties: false,
+};
+
+const VersionResponse: JsonSchema = {
+  type: 'object',
+  required: ['version', 'type', 'os'],
+  properties: {
+    version: { type: 'string', examples: ['1.2.3-tpa-linux_64'] },
+    type: { type: 'string', enum: ['tpa', 'tpe'], description: 'tpa: unattended terminal; tpe: attended terminal.' },
+    os: { type: 'string', examples: ['linux_64'] },
+  },
+  additionalProperties: false,
+};
+
+const ConfigResponse: JsonSchema = {
+  type: 'object',
+  required: ['deviceId'],
+  properties: { deviceId: { type: 'string', description: 'Hardware serial number.', examples: ['00000012345678'] } },
+  additionalProperties: false,
+};
+
+const AppTlcStatus: JsonSchema = {
+  type: 'object',
+  required: ['Name', 'Status'],
+  properties: {
+    Name: { type: 'string', examples: ['CB EMV'] },
+    Status: { type: 'string', enum: ['0', '1', '2', '3'], description: '0 ok, 1 incomplete, 2 call error, 3 no call.' },
+  },
+  additionalProperties: false,
+};
+
+const TlcResponse: JsonSchema = {
+  type: 'object',
+  required: ['NbApp', 'App'],
+  properties: { NbApp: { type: 'string', examples: ['1'] }, App: { type: 'array', items: ref('AppTlcStatus') } },
+  additionalProperties: false,
+};
+
+const CheckResponse: JsonSchema = {
+  type: 'object',
+  required: ['cr', 'card', 'call', 'periph'],
+  properties: {
+    cr: { type: 'string', enum: ['0', '1', '2', '3'], description: '0 available, 1 busy, 2 maintenance, 3 not connected.' },
+    card: { type: 'string', enum: ['0', '1'], description: '0 no card, 1 card in the contact reader.' },
+    call: { type: 'string', enum: ['0', '1', '2'], description: '0 idle, 1 data capture, 2 parameter download.' },
+    periph: { type: 'string', enum: ['0', '1', '2', '3'], description: '0 ok, 1 pin-pad out, 2 reader out, 3 both out.' },
+  },
+  additionalProperties: false,
+};
+
+const HealthReport: JsonSchema = {
+  type: 'object',
+  required: ['supervisor', 'tpManager', 'outbox'],
+  properties: {
+    supervisor: {
+      type: 'object',
+      required: ['pid', 'uptimeS', 'version'],
+      properties: { pid: { type: 'integer' }, uptimeS: { type: 'number', minimum: 0 }, version: { type: 'string' } },
+      additionalProperties: false,
+    },
+    tpManager: {
+      type: 'object',
+      required: ['reachable'],
+      properties: { reachable: { type: 'boolean' }, link: { type: 'string' }, busy: { type: 'boolean' } },
+      additionalProperties: false,
+    },
+    outbox: {
+      type: 'object',
+      required: ['pending', 'refused'],
+      properties: { pending: { type: 'integer', minimum: 0 }, refused: { type: 'integer', minimum: 0 } },
+      additionalProperties: false,
+    },
+    maintenance: { description: 'State of the daily maintenance.' },
+  },
+  additionalProperties: false,
+};
+
+const ErrorResponse: JsonSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'string', description: 'One line saying what went wrong.', examples: ['Connection time out'] } },
+  additionalProperties: false,
+};
+
+export const COMPONENT_SCHEMAS = {
+  OrderQuery,
+  BasketItem,
+  Customer,
+  CustomData,
+  OrderResponse,
+  Receipt,
+  OrderStatus,
+  HipayDelivery,
+  VersionResponse,
+  ConfigResponse,
+  TlcResponse,
+  AppTlcStatus,
+  CheckResponse,
+  HealthReport,
+  ErrorResponse,
+  AuthentificationErrorResponse: { ...ErrorResponse, description: 'Missing or wrong Basic credentials.' },
+} satisfies Record<string, JsonSchema>;
+
+export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
