@@ -1,0 +1,17 @@
+export { TerminalSimulator, type SimulatorOptions, type SimulatorEvents } from './simulator';
+export { serveSerial, type ServedSerial, type ServeOptions } from './serve-serial';
+export { serveTcp, type ServedTcp } from './serve-tcp';
+export { serveControl, type ControlServer } from './serve-control';
+export {
+  OUTCOMES,
+  NO_FAULTS,
+  applyBehaviourPatch,
+  type Outcome,
+  type Faults,
+  type Behaviour,
+  type BehaviourPatch,
+} from './behaviour';
+export type { RequestRecord, Protocol, Framing } from './request-log';
+export { TEST_CARD, TEST_MERCHANT } from './test-card';
+export { cbTicketLines, formatAmount, type TicketFacts } from './cb-ticket';
+export { parseCliArgs, USAGE, type CliOptions, type Endpoint } from './cli-args';

@@ -1,0 +1,51 @@
+/**
+ * Every request the simulated terminal received, in memory and, when asked, one JSON line per request in a
+ * file (tests and benchmarks count the payments a terminal really saw with it).
+ */
+import { appendFileSync } from 'node:fs';
+import type { Outcome } from './behaviour';
+
+export type Protocol = 'concert-v2' | 'concert-v3';
+export type Framing = 'link' | 'raw';
+
+export interface RequestRecord {
+  /** ISO 8601 time the request was complete. */
+  at: string;
+  protocol: Protocol;
+  framing: Framing;
+  /** Amount asked, minor units (absent when the request could not be decoded). */
+  amount?: number;
+  currencyNumeric?: string;
+  /** V2 private field (trimmed) or V3 CF: the cash register's reference, e.g. the order id. */
+  reference?: string;
+  /** Every decoded field, as the codec gives it. */
+  fields: Record<string, unknown>;
+  /** What the simulator decided to answer; 'bad-request' when the request did not decode. */
+  outcome: Outcome | 'immediate' | 'bad-request';
+  /** Why the request did not decode. */
+  error?: string;
+}
+
+export class RequestLog {
+  private readonly records: RequestRecord[] = [];
+
+  constructor(
+    private readonly path: string | undefined,
+    private readonly onWriteError: (message: string) => void,
+  ) {}
+
+  add(record: RequestRecord): void {
+    this.records.push(record);
+    if (!this.path) return;
+    try {
+      // Synchronous on purpose: a test that saw the answer must find the line already written.
+      appendFileSync(this.path, JSON.stringify(record) + '\n');
+    } catch (err) {
+      this.onWriteError(`cannot append to the request log ${this.path}: ${(err as Error).message}`);
+    }
+  }
+
+  all(): RequestRecord[] {
+    return [...this.records];
+  }
+}
