@@ -15,6 +15,7 @@ export const LOGIN = 'kiosk';
 export const PASSWORD = 'kiosk-secret-7431';
 export const HIPAY_LOGIN = '94654727.stage-secure-gateway.hipay-tpp.com';
 export const HIPAY_PASSWORD = 'Test_hipay-secret-9917';
+export const HASH_KEY = 'hash-key-for-tests-5521';
 
 export type ProcessName = 'tp-manager' | 'supervisor';
 
@@ -50,14 +51,24 @@ export class ConnectorUnderTest {
     readonly simulator: Running,
     readonly controlUrl: string,
     readonly requestLog: string,
-    readonly sandbox: HipaySandbox,
+    public sandbox: HipaySandbox,
   ) {}
+
+  /** HiPay unreachable: nothing listens on its port any more. */
+  async stopSandbox(): Promise<void> {
+    await this.sandbox.close();
+  }
+
+  /** HiPay back on the same address, with an empty order store (counts start again from 0). */
+  async startSandbox(): Promise<void> {
+    this.sandbox = await startHipaySandbox({ port: this.sandbox.port, login: HIPAY_LOGIN, password: HIPAY_PASSWORD, hashKey: HASH_KEY });
+  }
 
   static async start(options: ConnectorOptions = {}): Promise<ConnectorUnderTest> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-e2e-'));
     const protocol = options.protocol ?? 'concert-v3';
     const [localPort, zmqPort] = [await freePort(), await freePort()];
-    const sandbox = await startHipaySandbox({ port: 0, login: HIPAY_LOGIN, password: HIPAY_PASSWORD });
+    const sandbox = await startHipaySandbox({ port: 0, login: HIPAY_LOGIN, password: HIPAY_PASSWORD, hashKey: HASH_KEY });
     const pty = await openPtyPair(fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-pty-')));
     const requestLog = path.join(dataDir, 'terminal-requests.jsonl');
     const simulator = runTs('packages/terminal-simulator/src/main.ts', [
@@ -78,6 +89,9 @@ export class ConnectorUnderTest {
       HIPAY_LOGIN,
       HIPAY_PWD: HIPAY_PASSWORD,
       HIPAY_URL: sandbox.url,
+      HIPAY_HASHKEY: HASH_KEY,
+      HIPAY_MID: '00001340',
+      HIPAY_ACQUIRER_ID: '1234567',
       UPDATE_TIME: '04:00',
       TP_MANAGER_ENDPOINT: `tcp://127.0.0.1:${zmqPort}`,
       PAYMENT_TIMEOUT_S: '20',

@@ -195,7 +195,7 @@ export class HipayOutbox {
       }
       case 'refused':
         this.store.refused(orderId, outcome.reason, now);
-        this.logger.error(`HiPay refused order ${orderId}: ${outcome.reason}. Not retried until the configuration is fixed and refused orders are retried.`);
+        this.logger.error(`HiPay refused order ${orderId}: ${outcome.reason}. Not retried: fix config.txt and restart the supervisor, which tries refused orders again at start.`);
         return false;
     }
   }
