@@ -57,6 +57,11 @@ export class Connector implements ConnectorService {
     private readonly options: ServiceOptions,
   ) {}
 
+  /** True while a payment of this supervisor waits for the terminal (maintenance waits for it to end). */
+  get paymentInProgress(): boolean {
+    return this.active !== undefined;
+  }
+
   /** Keeps the order book in step with tp-manager's journal: at start, when tp-manager comes back, and every few seconds. */
   startSync(): void {
     this.tp.on('up', () => void this.sync());
