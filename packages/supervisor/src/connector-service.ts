@@ -110,6 +110,12 @@ export class Connector implements ConnectorService {
         this.options.paymentTimeoutMs + 10_000,
       );
     } catch (err) {
+      if (err instanceof ConnectorError && err.code === 'not-connected') {
+        // Never sent: the order may be paid again at once.
+        this.orders.fail(order.orderId, commandId, failure(order, err.message));
+        this.logger.error(`payment orderId=${order.orderId} not sent: ${err.message}`, { orderId: order.orderId });
+        throw err;
+      }
       const message = `${(err as Error).message}; ask GET /order/${order.orderId} in a moment`;
       this.logger.error(`payment orderId=${order.orderId} outcome unknown: ${message}`, { orderId: order.orderId });
       throw new ConnectorError('outcome-unknown', message);

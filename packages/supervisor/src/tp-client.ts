@@ -85,8 +85,9 @@ export class TpManagerClient extends EventEmitter {
     try {
       await socket.send(JSON.stringify(cmd));
     } catch (err) {
+      // With `immediate`, a send that fails was never queued: the command did not leave this process.
       this.discard(socket);
-      throw new ConnectorError('outcome-unknown', `tp-manager is not running or not answering on ${this.options.endpoint} (${errText(err)})`);
+      throw new ConnectorError('not-connected', `tp-manager is not running or not answering on ${this.options.endpoint} (${errText(err)}); the command was not sent`);
     }
     try {
       const [frame] = await socket.receive();
@@ -106,7 +107,7 @@ export class TpManagerClient extends EventEmitter {
    */
   async payment(body: Extract<CommandBody, { type: 'payment' }> & { id: string }, waitMs: number): Promise<Reply> {
     if (!this.isUp) {
-      throw new ConnectorError('outcome-unknown', `tp-manager is not running or not answering on ${this.options.endpoint}; the payment was not sent`);
+      throw new ConnectorError('not-connected', `tp-manager is not running or not answering on ${this.options.endpoint}; the payment was not sent, nothing was charged`);
     }
     let onDown!: (reason: string) => void;
     const down = new Promise<never>((_, reject) => {
