@@ -1,7 +1,8 @@
 /**
- * Builds the contract's answer to POST /order from the order and tp-manager's journal entry. Every key of the
- * Receipt is present; what the terminal did not give is blank at the field's width, never invented. Local
- * date and time are the connector's clock when the terminal answered (a fact, not a guess).
+ * Builds the contract's answer to POST /order from the order and tp-manager's journal entry. The receipt
+ * fields the terminal gave come mapped by the protocol layer (PaymentResult.receipt); every other key is
+ * blank at the field's width, never invented. Local date and time are the connector's clock when the
+ * terminal answered (a fact, not a guess).
  */
 import { completeReceipt, minorToMajorString, RECEIPT_FIELD_WIDTHS, type JournalEntry, type PaymentResult, type ReceiptKey } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
@@ -55,12 +56,8 @@ function buildReceipt(order: ValidatedOrder, r: PaymentResult, at: Date) {
     currencyAlphaCode: order.currency.alpha,
     currencyFractionPart: String(order.currency.exponent),
   };
-  if (r.maskedPan) given.primaryAccountNumber = r.maskedPan;
-  if (r.authorisationNumber) given.authorizationNumber = r.authorisationNumber;
-  if (r.aid) given.AID = r.aid;
-  if (r.readingMode) given.readingMode = r.readingMode;
-  if (r.merchantContract) given.contractNumber = r.merchantContract;
-  if (r.applicationLabel) given.label = r.applicationLabel;
+  // The card's brand as the terminal's application says it (the protocol layer leaves `label` to us).
+  if (r.applicationLabel && !given.label) given.label = r.applicationLabel;
   const receipt = completeReceipt(given);
   for (const key of Object.keys(receipt) as ReceiptKey[]) receipt[key] = receipt[key].padEnd(RECEIPT_FIELD_WIDTHS[key], ' ');
   return receipt;

@@ -9,7 +9,7 @@ import type { HipayOrderFields } from './order-fields';
 import { transactionOutcome, type CreateOrderResult, type FindTransactionResult } from './results';
 
 export interface HipayClientOptions {
-  /** e.g. https://stage-secure-gateway.hipay-tpp.com (see hipayBaseUrl). */
+  /** e.g. https://stage-secure-gateway.hipay-tpp.com (HIPAY_URL, or derived from HIPAY_LOGIN by the config loader). */
   baseUrl: string;
   login: string;
   password: string;

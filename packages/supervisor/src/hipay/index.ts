@@ -1,5 +1,4 @@
 export { buildOrderFields, passiveHash, PASSIVE_CODE_CAPTURED, type HipayMerchantSettings, type HipayOrder, type HipayOrderFields } from './order-fields';
-export { hipayBaseUrl } from './base-url';
 export { createHipayClient, type HipayCallOptions, type HipayClient, type HipayClientOptions } from './client';
 export type { CreateOrderResult, FindTransactionResult, HipayRefusal, HipayRetryable, HipayTransactionSummary } from './results';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff';

@@ -1,4 +1,4 @@
-import { backoffDelay, hipayBaseUrl } from '../../src/hipay';
+import { backoffDelay } from '../../src/hipay';
 import { classifyErrorAnswer, classifyNetworkError, isDuplicateOrder, parseTransactionList } from '../../src/hipay/classify';
 
 const body = (code: number, message: string, description = 'd'): string => JSON.stringify({ code, message, description });
@@ -74,35 +74,5 @@ describe('parseTransactionList', () => {
     expect(parseTransactionList({ transaction: [] })).toEqual([]);
     expect(parseTransactionList({ transaction: { state: 'completed' } })).toEqual([]);
     expect(parseTransactionList('nonsense')).toEqual([]);
-  });
-});
-
-describe('hipayBaseUrl', () => {
-  it('derives the gateway from the login', () => {
-    expect(hipayBaseUrl({ login: '94654727.stage-secure-gateway.hipay-tpp.com' })).toBe('https://stage-secure-gateway.hipay-tpp.com');
-    expect(hipayBaseUrl({ login: '1.secure-gateway.hipay-tpp.com', url: '' })).toBe('https://secure-gateway.hipay-tpp.com');
-  });
-
-  it('HIPAY_URL wins, without its trailing slash', () => {
-    expect(hipayBaseUrl({ login: '1.secure-gateway.hipay-tpp.com', url: 'http://127.0.0.1:8089/' })).toBe('http://127.0.0.1:8089');
-  });
-
-  it('explains a login without a host and a bad HIPAY_URL in one line', () => {
-    expect(() => hipayBaseUrl({ login: 'sandbox' })).toThrow(/HIPAY_LOGIN should look like .*set HIPAY_URL/);
-    expect(() => hipayBaseUrl({ login: 'x', url: 'stage-secure-gateway' })).toThrow(/HIPAY_URL must be an http\(s\) URL/);
-    expect(() => hipayBaseUrl({ login: 'x', url: 'ftp://h' })).toThrow(/HIPAY_URL must start with/);
-  });
-});
-
-describe('backoffDelay', () => {
-  const s = { baseMs: 1000, capMs: 300_000 };
-  it('doubles from the base and stops at the cap', () => {
-    expect([1, 2, 3, 4, 9, 10, 50].map((n) => backoffDelay(n, s, () => 0.5))).toEqual([1000, 2000, 4000, 8000, 256_000, 300_000, 300_000]);
-  });
-
-  it('jitters within 20 % and never beyond the cap', () => {
-    expect(backoffDelay(1, s, () => 0)).toBe(800);
-    expect(backoffDelay(1, s, () => 0.999999)).toBe(1200);
-    expect(backoffDelay(9, s, () => 0.999999)).toBe(300_000);
   });
 });

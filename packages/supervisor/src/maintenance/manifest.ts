@@ -1,0 +1,43 @@
+/**
+ * manifest.json of an UPDATE_SOURCE: {"version": "0.2.0", "archive": "<file>.tar.gz", "sha256": "<64 hex>"}.
+ * Anything else is refused with one line naming the field, so whoever publishes a release can fix it.
+ */
+import { isVersion } from './version-order';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface Manifest {
+  version: string;
+  /** A file name beside manifest.json (no folder, no ".."). */
+  archive: string;
+  /** Lower-case hex. */
+  sha256: string;
+}
+
+export type ManifestCheck = { ok: true; manifest: Manifest } | { ok: false; problem: string };
+
+export function parseManifest(text: string): ManifestCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problem: `${MANIFEST_FILE} is not JSON (${(err as Error).message})` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, problem: `${MANIFEST_FILE} must be an object with version, archive and sha256` };
+  }
+  const { version, archive, sha256 } = value as Record<string, unknown>;
+  if (typeof version !== 'string' || !isVersion(version)) {
+    return { ok: false, problem: `${MANIFEST_FILE}: version ${JSON.stringify(version)} is not a version such as "0.2.0"` };
+  }
+  if (typeof archive !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._+-]*\.(tar\.gz|tgz)$/.test(archive)) {
+    return {
+      ok: false,
+      problem: `${MANIFEST_FILE}: archive ${JSON.stringify(archive)} is not the name of a .tar.gz file beside the manifest`,
+    };
+  }
+  if (typeof sha256 !== 'string' || !/^[0-9A-Fa-f]{64}$/.test(sha256)) {
+    return { ok: false, problem: `${MANIFEST_FILE}: sha256 ${JSON.stringify(sha256)} is not 64 hexadecimal digits` };
+  }
+  return { ok: true, manifest: { version: version.trim().replace(/^v/, ''), archive, sha256: sha256.toLowerCase() } };
+}
