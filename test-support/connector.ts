@@ -44,14 +44,16 @@ export interface RequestOptions {
 export class ConnectorUnderTest {
   readonly processes = new Map<ProcessName, Running>();
 
+  /** pty, simulator and controlUrl change when the line is pulled and plugged again (replugLine). */
   constructor(
     readonly dataDir: string,
     readonly url: string,
-    readonly pty: PtyPair,
-    readonly simulator: Running,
-    readonly controlUrl: string,
+    public pty: PtyPair,
+    public simulator: Running,
+    public controlUrl: string,
     readonly requestLog: string,
     public sandbox: HipaySandbox,
+    readonly protocol: 'concert-v2' | 'concert-v3' = 'concert-v3',
   ) {}
 
   /** HiPay unreachable: nothing listens on its port any more. */
@@ -71,15 +73,7 @@ export class ConnectorUnderTest {
     const sandbox = await startHipaySandbox({ port: 0, login: HIPAY_LOGIN, password: HIPAY_PASSWORD, hashKey: HASH_KEY });
     const pty = await openPtyPair(fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-pty-')));
     const requestLog = path.join(dataDir, 'terminal-requests.jsonl');
-    const simulator = runTs('packages/terminal-simulator/src/main.ts', [
-      '--protocol', protocol,
-      '--serial', pty.terminal,
-      '--outcome', options.outcome ?? 'approve',
-      '--delay-ms', String(options.delayMs ?? 200),
-      '--control-port', '0',
-      '--request-log', requestLog,
-    ]);
-    const [, controlUrl] = await simulator.waitFor(/control (http:\/\/\S+)/);
+    const { simulator, controlUrl } = await startSimulator(protocol, pty.terminal, requestLog, options.outcome ?? 'approve', options.delayMs ?? 200);
     const config: Record<string, string> = {
       SERIAL_PORT: pty.ecr,
       TERMINAL_PROTOCOL: protocol,
@@ -99,7 +93,7 @@ export class ConnectorUnderTest {
       ...options.config,
     };
     fs.writeFileSync(path.join(dataDir, 'config.txt'), Object.entries(config).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    const connector = new ConnectorUnderTest(dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, controlUrl!, requestLog, sandbox);
+    const connector = new ConnectorUnderTest(dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, controlUrl, requestLog, sandbox, protocol);
     await connector.startProcess('tp-manager');
     await connector.startProcess('supervisor');
     await connector.waitReady();
@@ -179,6 +173,32 @@ export class ConnectorUnderTest {
     if (res.status !== 200) throw new Error(`simulator control answered ${res.status}: ${await res.text()}`);
   }
 
+  /** What the simulator does now: outcome, delay and faults (its control interface). */
+  async terminalBehaviour(): Promise<{ outcome: string; delayMs: number; faults: Record<string, unknown> }> {
+    const res = await fetch(`${this.controlUrl}/behaviour`);
+    return (await res.json()) as { outcome: string; delayMs: number; faults: Record<string, unknown> };
+  }
+
+  /**
+   * The cable pulled: the pseudo-terminal pair disappears (socat ends and removes its links), so tp-manager's
+   * serial device is gone and the simulator, which cannot follow a device that vanished, is stopped too.
+   */
+  async pullLine(): Promise<void> {
+    await this.pty.close();
+    await this.simulator.kill('SIGTERM');
+  }
+
+  /**
+   * The cable plugged back: a new pseudo-terminal pair on the same paths, and a simulator on its terminal
+   * end with the given behaviour, logging requests to the same file. tp-manager must find the line by itself.
+   */
+  async replugLine(behaviour: { outcome?: ConnectorOptions['outcome']; delayMs?: number } = {}): Promise<void> {
+    this.pty = await openPtyPair(path.dirname(this.pty.terminal));
+    const started = await startSimulator(this.protocol, this.pty.terminal, this.requestLog, behaviour.outcome ?? 'approve', behaviour.delayMs ?? 200);
+    this.simulator = started.simulator;
+    this.controlUrl = started.controlUrl;
+  }
+
   logs(): string {
     return [...this.processes.entries()].map(([n, p]) => `--- ${n}\n${p.output()}`).join('\n') + `\n--- simulator\n${this.simulator.output()}`;
   }
@@ -189,6 +209,26 @@ export class ConnectorUnderTest {
     await this.pty.close();
     await this.sandbox.close();
   }
+}
+
+/** The simulator CLI on the terminal's end of the line, with its control interface on a free port. */
+async function startSimulator(
+  protocol: 'concert-v2' | 'concert-v3',
+  terminal: string,
+  requestLog: string,
+  outcome: NonNullable<ConnectorOptions['outcome']>,
+  delayMs: number,
+): Promise<{ simulator: Running; controlUrl: string }> {
+  const simulator = runTs('packages/terminal-simulator/src/main.ts', [
+    '--protocol', protocol,
+    '--serial', terminal,
+    '--outcome', outcome,
+    '--delay-ms', String(delayMs),
+    '--control-port', '0',
+    '--request-log', requestLog,
+  ]);
+  const [, controlUrl] = await simulator.waitFor(/control (http:\/\/\S+)/);
+  return { simulator, controlUrl: controlUrl! };
 }
 
 /** The seed's example request, with the contract's example e-mail (the seed's was hidden by its web page). */
