@@ -75,10 +75,7 @@ describe('the terminal line pulled and plugged back', () => {
     expect(counts).toEqual({ paymentsMade: 2, resultsRecorded: 2, deliveredToHipay: 1, duplicates: 0 });
   }, 60_000);
 
-  // BUG (reported to the lead): while a payment waits for the terminal, tp-manager answers `check` with cr "1"
-  // (busy) before it looks at the line (packages/tp-manager/src/command-handler.ts, case 'check'), so with the
-  // cable out a polling kiosk reads "busy" for up to PAYMENT_TIMEOUT_S instead of "3" (terminal not connected).
-  // Fix: test `line.state !== 'connected'` first and answer cr "3". This test fails until then.
+  // A pulled cable is told even during a payment: "3", not "1" (busy) (once the other way round).
   test('during a payment: GET /check says "3" (not connected) while the cable is out, not "1" (busy)', async () => {
     const waiting: TrackedOrder = { orderId: 'Order_check_while_cut', amount: 3301 };
     await connector.setTerminal({ delayMs: 8000 });

@@ -77,6 +77,9 @@ function unquote(value: string): string {
 }
 
 function describeUnknownKey(rawKey: string): string {
+  // "HIPAY_PWDabc" is a key that lost its "=": the rest may be a password, so only the known key is named.
+  const known = CONFIG_KEYS.find((k) => rawKey.toUpperCase().startsWith(k) && rawKey.length > k.length);
+  if (known) return `${known} is followed by other characters before "=": write ${known}=value (the rest of the line is not shown: it may be a password)`;
   const shown = /^[A-Za-z0-9_]+$/.test(rawKey) ? showValue(rawKey) : `"${showValue(rawKey)}"`;
   const suggestion = closestKey(rawKey);
   if (suggestion) return `${shown} is not a known key: did you mean ${suggestion}?`;

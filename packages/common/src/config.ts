@@ -141,6 +141,7 @@ export function parseConfig(
   // Problems are told in the order a technician reads them: down the file, then the environment.
   given.sort((a, b) => order(a.source) - order(b.source));
 
+  const secretValues = given.filter((g) => CONFIG_SPECS[g.key].secret).map((g) => g.raw);
   const values: Partial<Record<ConfigKey, unknown>> = {};
   const source: Partial<Record<ConfigKey, ConfigSource>> = {};
   const givenByKey = new Map<ConfigKey, Given>();
@@ -152,7 +153,8 @@ export function parseConfig(
     }
     const parsed = spec.parse(g.raw, { dataDir });
     if (!parsed.ok) {
-      const shown = spec.secret ? '***' : showValue(g.raw);
+      // A password pasted onto another key's line must not be quoted back either.
+      const shown = spec.secret ? '***' : showValue(maskSecrets(g.raw, secretValues));
       throw new ConfigError(`${g.prefix}${g.name}=${shown} ${parsed.problem}`, g.key, lineOf(g));
     }
     values[g.key] = parsed.value;
@@ -179,7 +181,7 @@ export function parseConfig(
     if (!derived) {
       const g = givenByKey.get('HIPAY_LOGIN') as Given;
       throw new ConfigError(
-        `${g.prefix}${g.name}=${showValue(g.raw)} has no gateway host after its first dot: expected a login such as ` +
+        `${g.prefix}${g.name}=${showValue(maskSecrets(g.raw, secretValues))} has no gateway host after its first dot: expected a login such as ` +
           '94654727.stage-secure-gateway.hipay-tpp.com, HIPAY_LOGIN=sandbox, or a HIPAY_URL',
         'HIPAY_LOGIN',
         lineOf(g),
@@ -215,6 +217,11 @@ export function parseConfig(
     configFile: file,
     source: source as Record<ConfigKey, ConfigSource>,
   });
+}
+
+/** Every occurrence of a secret value replaced by ***. */
+function maskSecrets(text: string, secrets: string[]): string {
+  return secrets.filter((v) => v.length >= 3).reduce((t, v) => t.split(v).join(MASK), text);
 }
 
 function order(source: ConfigSource): number {

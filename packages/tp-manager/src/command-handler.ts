@@ -45,6 +45,8 @@ export async function handleCommand(cmd: Command, deps: HandlerDeps): Promise<Re
         return ended ? { id, ok: true, type: 'cancel', cancelled: true, entry: await ended } : { id, ok: true, type: 'cancel', cancelled: false };
       }
       case 'check': {
+        // A pulled cable is news even during a payment: "not connected" before "busy".
+        if (line.state !== 'connected') return { id, ok: true, type: 'check', status: { cr: '3', card: '0', call: '0', periph: '0' }, link: line.state };
         if (runner.busy) return { id, ok: true, type: 'check', status: { cr: '1', card: '0', call: '0', periph: '0' }, link: line.state };
         const there = line.state === 'connected' && (await driver.probe());
         return { id, ok: true, type: 'check', status: { cr: there ? '0' : '3', card: '0', call: '0', periph: '0' }, link: line.state };

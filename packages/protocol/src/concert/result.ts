@@ -43,11 +43,13 @@ export function v3AnswerToResult(answer: V3Answer, request?: Pick<V3Request, 'am
   };
   if (reason) result.reason = reason;
   if (answer.pan) result.maskedPan = maskCardNumber(answer.pan);
-  if (answer.authorisationNumber) result.authorisationNumber = answer.authorisationNumber;
-  if (answer.aid) result.aid = answer.aid;
-  if (answer.readingMode) result.readingMode = answer.readingMode;
-  if (answer.merchantContract) result.merchantContract = answer.merchantContract;
-  if (answer.cardExpiry) result.cardExpiry = answer.cardExpiry;
+  // Free-text tags are masked too: a terminal that puts a card number in the wrong tag must not leak it
+  // onto a receipt or to HiPay.
+  if (answer.authorisationNumber) result.authorisationNumber = maskPansInText(answer.authorisationNumber);
+  if (answer.aid) result.aid = maskPansInText(answer.aid);
+  if (answer.readingMode) result.readingMode = maskPansInText(answer.readingMode);
+  if (answer.merchantContract) result.merchantContract = maskPansInText(answer.merchantContract);
+  if (answer.cardExpiry) result.cardExpiry = maskPansInText(answer.cardExpiry);
   const label = applicationLabel(answer.application, answer.aid);
   if (label) result.applicationLabel = label;
   // A terminal prints masked numbers on tickets; masking again costs nothing and guards the exception.

@@ -106,6 +106,12 @@ export function answerFor(err: unknown, bodyLimit: string): Answer {
         if (parser.status >= 400 && parser.status < 500) return { status: parser.status, message: `bad request body: ${parser.message}` };
     }
   }
+  // Any other error that says it is the client's (a bad percent-encoding in a path, a body that claims a
+  // compression it does not have): the client's status, never a 500.
+  const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, message: `bad request: ${(err as Error).message ?? 'unreadable request'}` };
+  }
   return { status: 500, message: 'internal error in the supervisor; see its log', internal: err };
 }
 
