@@ -40,11 +40,16 @@ describe('kill -9 of tp-manager, the answer lost meanwhile', () => {
     await connector.startProcess('tp-manager');
     const stored = await waitUntil(async () => {
       const s = await storedOrder(connector, lost.orderId);
-      return s?.orderState === 'done' ? s : undefined;
+      return s?.orderState === 'outcome-unknown' ? s : undefined;
     }, 20_000, "the interrupted payment to be recorded from tp-manager's journal");
     expect(stored.status).toBe('Failure');
     expect(stored.error).toMatch(/tp-manager stopped during this payment.*terminal's own journal/);
     expect(connector.process('tp-manager').output()).toMatch(/payment interrupted by a tp-manager restart orderId=Order_answer_lost/);
+
+    // The terminal may have charged the card: the same orderId is not paid again.
+    const again = await connector.post('/order', lost);
+    expect(again.status).toBe(409);
+    expect(errorOf(again)).toMatch(/may have been charged.*not paid again/);
 
     const paid = await connector.post('/order', next);
     expect(paid.status).toBe(200);

@@ -31,9 +31,10 @@ export interface PaymentResult {
   /**
    * Set when the connector, not the terminal, ended the payment: a placeholder that a late terminal answer
    * replaces. 'terminal-timeout': no answer in time; 'not-connected': the line was down, nothing was sent;
-   * 'cancelled': the kiosk stopped waiting (GET /cancel); 'interrupted': tp-manager stopped during the payment.
+   * 'cancelled': the kiosk stopped waiting (GET /cancel); 'interrupted': tp-manager stopped during the payment;
+   * 'line-lost': the line dropped after the terminal took the request and did not come back in time.
    */
-  connectorCode?: 'terminal-timeout' | 'not-connected' | 'cancelled' | 'interrupted' | 'send-failed';
+  connectorCode?: 'terminal-timeout' | 'not-connected' | 'cancelled' | 'interrupted' | 'send-failed' | 'line-lost';
 }
 
 /** What a driver is asked to do for a payment. */

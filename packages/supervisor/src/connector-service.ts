@@ -81,6 +81,13 @@ export class Connector implements ConnectorService {
     if (existing?.state === 'in-progress') {
       throw new ConnectorError('in-progress', `order ${order.orderId} is being paid right now; ask GET /order/${order.orderId} for its outcome`);
     }
+    if (existing?.state === 'unknown') {
+      throw new ConnectorError(
+        'in-progress',
+        `the terminal got order ${order.orderId} but its answer never came, so the card may have been charged: it is not paid again. ` +
+          `GET /order/${order.orderId} shows the terminal's answer when it comes; use a new orderId for a new payment`,
+      );
+    }
     if (this.active) throw new ConnectorError('busy', `another payment is in progress (orderId ${this.active.orderId})`);
 
     const commandId = randomUUID();
@@ -130,6 +137,9 @@ export class Connector implements ConnectorService {
     const record = this.orders.get(order.orderId)!;
     const result = reply.entry.result!;
     if (result.connectorCode === 'terminal-timeout') throw new ConnectorError('terminal-timeout', 'Connection time out');
+    if (result.connectorCode === 'line-lost') {
+      throw new ConnectorError('outcome-unknown', `${result.reason}; ask GET /order/${order.orderId} for the terminal's answer`);
+    }
     if (result.connectorCode === 'not-connected' || result.connectorCode === 'send-failed') {
       throw new ConnectorError('not-connected', `Connection time out: ${result.reason ?? 'terminal not connected'}`);
     }
@@ -148,7 +158,7 @@ export class Connector implements ConnectorService {
     const hipay = this.delivery.status(orderId) ?? { state: 'not-needed' as const, attempts: 0 };
     return {
       response: record.response && { ...record.response, notificationHipaySent: hipay.state === 'delivered' },
-      state: record.state === 'in-progress' ? 'in-progress' : 'done',
+      state: record.state === 'in-progress' ? 'in-progress' : record.state === 'unknown' ? 'outcome-unknown' : 'done',
       hipay,
     };
   }

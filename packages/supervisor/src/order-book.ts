@@ -7,7 +7,14 @@ import type Database from 'better-sqlite3';
 import type { JournalEntry } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
 
-export type OrderState = 'in-progress' | 'paid' | 'failed';
+/**
+ * 'unknown': the terminal got the request but its answer never came (time-out, line lost, tp-manager
+ * restarted). It may have charged the card, so the orderId is not paid again; a late answer settles it.
+ */
+export type OrderState = 'in-progress' | 'paid' | 'failed' | 'unknown';
+
+/** Placeholder results after which the terminal may still have charged the card. */
+const UNKNOWN_OUTCOME: readonly (string | undefined)[] = ['terminal-timeout', 'interrupted', 'line-lost'];
 
 export interface OrderRecord {
   orderId: string;
@@ -56,8 +63,8 @@ export class OrderBook {
   }
 
   /**
-   * Starts a payment attempt. Returns the existing record instead when the order is paid or in progress:
-   * the caller answers with it and the terminal is not asked.
+   * Starts a payment attempt. Returns the existing record instead when the order is paid, in progress or of
+   * unknown outcome: the caller answers with it and the terminal is not asked.
    */
   begin(order: ValidatedOrder, commandId: string, now = new Date()): { started: true } | { started: false; existing: OrderRecord } {
     return this.db.transaction(() => {
@@ -95,9 +102,10 @@ export class OrderBook {
       const approved = entry.result.outcome === 'approved';
       if (!approved && (order.commandId !== entry.id || order.state === 'paid')) return undefined;
       const response = respond(order.order, entry);
+      const state: OrderState = approved ? 'paid' : UNKNOWN_OUTCOME.includes(entry.result.connectorCode) ? 'unknown' : 'failed';
       this.db
         .prepare('UPDATE orders SET state = ?, response = ?, command_id = ?, updated_at = ? WHERE order_id = ?')
-        .run(approved ? 'paid' : 'failed', JSON.stringify(response), entry.id, now.toISOString(), order.orderId);
+        .run(state, JSON.stringify(response), entry.id, now.toISOString(), order.orderId);
       return this.get(order.orderId);
     })();
   }

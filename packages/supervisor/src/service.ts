@@ -15,8 +15,11 @@ export interface VersionInfo {
 /** GET /order/{orderId}: the stored outcome plus where it stands. */
 export interface StoredOrder {
   response: OrderResponse | null;
-  /** 'in-progress' while the terminal has not answered. */
-  state: 'in-progress' | 'done';
+  /**
+   * 'in-progress' while the terminal has not answered; 'outcome-unknown' when the request reached the terminal
+   * but its answer never came (a late one still replaces it).
+   */
+  state: 'in-progress' | 'done' | 'outcome-unknown';
   /** Delivery of the order to HiPay. */
   hipay: {
     state: 'not-needed' | 'pending' | 'delivered' | 'refused';

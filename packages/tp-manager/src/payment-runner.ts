@@ -33,6 +33,9 @@ export interface RunnerLogger {
 
 export class BusyError extends Error {}
 
+/** How long a payment waits for a dropped line to come back before the kiosk is told its outcome is unknown. */
+export const LINE_LOST_GRACE_MS = 30_000;
+
 export class PaymentRunner {
   private current?: Current;
 
@@ -41,6 +44,7 @@ export class PaymentRunner {
     private readonly driver: TerminalDriver,
     private readonly line: Line,
     private readonly logger: RunnerLogger,
+    private readonly lineLostGraceMs = LINE_LOST_GRACE_MS,
   ) {
     driver.on('answer', (answer: DecodedAnswer) => this.onAnswer(answer));
     driver.on('bad-answer', (error: string) => this.logger.warn(`terminal sent a message that is not a payment answer: ${error}`));
@@ -95,20 +99,47 @@ export class PaymentRunner {
       currencyNumeric: cmd.currencyNumeric,
     });
 
+    // Whether the terminal took the request decides what a silence means: nothing charged, or not known.
+    let taken = false;
+    const seconds = Math.round(cmd.timeoutMs / 1000);
     const timer = setTimeout(
-      () => current.end(placeholder('terminal-timeout', `the terminal did not answer within ${Math.round(cmd.timeoutMs / 1000)} s`)),
+      () =>
+        current.end(
+          taken
+            ? placeholder('terminal-timeout', `the terminal did not answer within ${seconds} s`)
+            : placeholder('send-failed', `the terminal did not take the request within ${seconds} s; nothing was charged`),
+        ),
       cmd.timeoutMs,
     );
+    // A pulled cable: the terminal may still finish and answer once it is back, so wait a little for the
+    // line, then tell the kiosk the outcome is unknown rather than keep it waiting the whole time-out.
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onLineState = (state: string) => {
+      if (!taken) return; // the send fails by itself: nothing was charged
+      if (state === 'connected') {
+        clearTimeout(graceTimer);
+        graceTimer = undefined;
+      } else if (!graceTimer) {
+        graceTimer = setTimeout(
+          () => current.end(placeholder('line-lost', `the line to the terminal was lost during the payment and did not come back within ${Math.round(this.lineLostGraceMs / 1000)} s: its outcome is not known yet`)),
+          this.lineLostGraceMs,
+        );
+      }
+    };
+    this.line.on('state', onLineState);
     if (this.line.state !== 'connected') {
       current.end(placeholder('not-connected', `the terminal is not connected (${this.line.reason}); nothing was sent to it`));
     } else {
       this.driver
         .sendPayment({ amount: cmd.amount, currencyNumeric: cmd.currencyNumeric, reference: ref })
+        .then(() => (taken = true))
         .catch((err: Error) => current.end(placeholder('send-failed', `the payment did not reach the terminal: ${err.message}`)));
     }
 
     const entry = await done;
     clearTimeout(timer);
+    clearTimeout(graceTimer);
+    this.line.off('state', onLineState);
     this.current = undefined;
     const r = entry.result!;
     this.logger.info(

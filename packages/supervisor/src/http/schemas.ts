@@ -216,7 +216,11 @@ const OrderStatus: JsonSchema = {
   required: ['orderId', 'orderState', 'hipay'],
   properties: {
     ...orderResponseProperties,
-    orderState: { type: 'string', enum: ['in-progress', 'done'] },
+    orderState: {
+      type: 'string',
+      enum: ['in-progress', 'done', 'outcome-unknown'],
+      description: "'outcome-unknown': the request reached the terminal but no answer came (time-out, line lost, tp-manager restarted); a late answer still lands here, and the orderId cannot be paid again meanwhile.",
+    },
     hipay: ref('HipayDelivery'),
   },
   additionalProperties: false,

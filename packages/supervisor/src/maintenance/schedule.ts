@@ -2,6 +2,7 @@
  * When the daily maintenance runs next: UPDATE_TIME in local time. Built from local calendar fields (year,
  * month, day, hour, minute) rather than "now + 24 h", so a daylight-saving change moves nothing: 04:00 stays
  * 04:00. A time that does not exist that day (skipped by a spring-forward change) comes out just after the gap.
+ * A time that happens twice (autumn) runs once, at its first pass.
  */
 import type { TimeOfDay } from '@ecr/common';
 
@@ -18,4 +19,10 @@ export function nextRunAt(now: Date, time: TimeOfDay): Date {
 /** "04:00". */
 export function timeText(time: TimeOfDay): string {
   return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
+}
+
+/** "2030-01-10 04:00" in local time, for log lines. */
+export function localText(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }

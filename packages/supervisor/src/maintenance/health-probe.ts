@@ -1,0 +1,61 @@
+/**
+ * "Healthy" for a freshly started release, asked the way a kiosk would: GET /health answers 200 from a
+ * supervisor of the expected version that reaches tp-manager, and GET /version reports tp-manager's version.
+ */
+import type { Config } from '@ecr/common';
+
+export interface LocalApi {
+  url: string;
+  authorization: string;
+}
+
+export function localApi(config: Pick<Config, 'bindAddress' | 'localPort' | 'terminalManagerLogin' | 'terminalManagerPwd'>): LocalApi {
+  let host = config.bindAddress;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  else if (host === '::') host = '::1';
+  if (host.includes(':')) host = `[${host}]`;
+  const credentials = Buffer.from(`${config.terminalManagerLogin}:${config.terminalManagerPwd}`).toString('base64');
+  return { url: `http://${host}:${config.localPort}`, authorization: `Basic ${credentials}` };
+}
+
+async function getJson(api: LocalApi, pathname: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(api.url + pathname, { headers: { authorization: api.authorization }, signal: AbortSignal.timeout(3000) });
+  const text = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, body: text };
+  }
+}
+
+/** undefined when healthy at `version`, else what is missing. */
+export async function healthProblem(api: LocalApi, version: string): Promise<string | undefined> {
+  try {
+    const health = await getJson(api, '/health');
+    if (health.status !== 200) return `GET /health answered ${health.status}`;
+    const report = (health.body as { supervisor?: { version?: string }; tpManager?: { reachable?: boolean } }[])[0];
+    if (report?.supervisor?.version !== version) return `the supervisor answering is version ${report?.supervisor?.version}, not ${version}`;
+    if (!report.tpManager?.reachable) return 'the supervisor does not reach tp-manager';
+    const answer = await getJson(api, '/version');
+    const tpVersion = (answer.body as { version?: string }[])[0]?.version;
+    if (answer.status !== 200) return `GET /version answered ${answer.status}`;
+    if (!tpVersion?.startsWith(`${version}-`)) return `tp-manager answering is version ${tpVersion}, not ${version}`;
+    return undefined;
+  } catch (err) {
+    return `the local API at ${api.url} does not answer (${(err as Error).message})`;
+  }
+}
+
+/**
+ * Whether tp-manager reports a terminal transaction in progress (GET /health's tpManager.busy); undefined when
+ * the local API does not answer (then there is nothing to wait for).
+ */
+export async function terminalBusy(api: LocalApi): Promise<boolean | undefined> {
+  try {
+    const health = await getJson(api, '/health');
+    if (health.status !== 200) return undefined;
+    return (health.body as { tpManager?: { busy?: boolean } }[])[0]?.tpManager?.busy === true;
+  } catch {
+    return undefined;
+  }
+}
