@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Starts tp-manager and the supervisor (or the one named) in the background, detached from this terminal.
+# Usage: scripts/launch.sh [tp-manager|supervisor]
+# Each program's console output is appended to <data>/logs/<name>.out. A program that stops during its start
+# is reported in one line (its reason) and the exit status is 1. A running program is never started twice.
+set -u
+ECR_PROG=launch
+# shellcheck source=lib/ecr.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ecr.sh"
+
+names=("${ECR_NAMES[@]}")
+case ${1:-} in
+  -h | --help)
+    echo "usage: $0 [tp-manager|supervisor]   (data directory: \$ECR_DATA_DIR or data/)"
+    exit 0
+    ;;
+  '') ;;
+  *)
+    (($# == 1)) || { echo "usage: $0 [tp-manager|supervisor]" >&2; exit 2; }
+    ecr_check_name "$1"
+    names=("$1")
+    ;;
+esac
+
+ecr_init_paths
+ecr_find_node
+ecr_lock wait
+ecr_wait_switch
+
+to_start=()
+for name in "${names[@]}"; do
+  if pid=$(ecr_running_pid "$name"); then
+    say "$name: already running (pid $pid): not starting a second copy (scripts/stop.sh $name stops it)"
+  else
+    to_start+=("$name")
+  fi
+done
+((${#to_start[@]} > 0)) || exit 0
+
+status=0
+ecr_start "" "${to_start[@]}" || status=1
+say "logs: $ECR_LOGS"
+exit $status

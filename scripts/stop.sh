@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Stops tp-manager and the supervisor (or the one named) with their whole process trees: SIGTERM, then SIGKILL
+# after ECR_STOP_WAIT_S (8) seconds. Stale pid files are removed. Usage: scripts/stop.sh [tp-manager|supervisor]
+set -u
+ECR_PROG=stop
+# shellcheck source=lib/ecr.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/ecr.sh"
+
+# The supervisor first: it would otherwise log that tp-manager went away.
+names=(supervisor tp-manager)
+case ${1:-} in
+  -h | --help)
+    echo "usage: $0 [tp-manager|supervisor]   (data directory: \$ECR_DATA_DIR or data/)"
+    exit 0
+    ;;
+  '') ;;
+  *)
+    (($# == 1)) || { echo "usage: $0 [tp-manager|supervisor]" >&2; exit 2; }
+    ecr_check_name "$1"
+    names=("$1")
+    ;;
+esac
+
+ecr_init_paths
+ecr_lock wait
+ecr_wait_switch
+
+status=0
+for name in "${names[@]}"; do
+  if pid=$(ecr_running_pid "$name"); then
+    ecr_stop_pid "$name" "$pid"
+    if ecr_is_program "$pid" "$name"; then
+      say "$name: could not be stopped (pid $pid)"
+      status=1
+    else
+      say "$name: $ECR_STOP_HOW (pid $pid)"
+    fi
+  else
+    say "$name: not running"
+  fi
+done
+exit $status
