@@ -20,7 +20,9 @@ function entry(name: string): string[] {
 
 function start(name: string): void {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, entry(name), { cwd: root, stdio: 'inherit', env: process.env });
+  // ECR_MANAGED_BY: the daily update must not switch releases behind this script's back (it restarts the old one).
+  const env = { ...process.env, ECR_MANAGED_BY: process.env.ECR_MANAGED_BY ?? 'npm start' };
+  const child = spawn(process.execPath, entry(name), { cwd: root, stdio: 'inherit', env });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);

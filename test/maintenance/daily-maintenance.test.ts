@@ -24,7 +24,7 @@ const CLOCK = '2030-01-10T03:59:57';
 const CLOCK_BEFORE_PAYMENT_ENDS = '2030-01-10T03:59:58';
 const DUE = new Date(2030, 0, 10, 4, 0, 0).toISOString();
 
-type Record = {
+type RunRecord = {
   trigger: string;
   startedAt?: string;
   postponed?: { since: string; reason: string };
@@ -33,7 +33,7 @@ type Record = {
   telecollection?: { outcome: string; message: string };
   update?: { outcome: string; message: string; from: string; to?: string };
 };
-type Health = { supervisor: { pid: number; version: string }; tpManager: { reachable: boolean }; maintenance?: { nextRunAt: string; lastRun: Record | null } };
+type Health = { supervisor: { pid: number; version: string }; tpManager: { reachable: boolean }; maintenance?: { nextRunAt: string; lastRun: RunRecord | null } };
 
 describe('daily maintenance with the real processes', () => {
   let work: string;
@@ -42,6 +42,14 @@ describe('daily maintenance with the real processes', () => {
   let url: string;
   const started: Running[] = [];
   let pty: PtyPair;
+  /** Each test builds on the one before; after a failure the next ones say so at once instead of timing out. */
+  let previousPassed = true;
+  const step = (run: () => Promise<void>) => async () => {
+    if (!previousPassed) throw new Error('not run: the step before failed');
+    previousPassed = false;
+    await run();
+    previousPassed = true;
+  };
 
   const pid = (name: string) => readPid(path.join(dataDir, 'run', `${name}.pid`));
 
@@ -59,8 +67,8 @@ describe('daily maintenance with the real processes', () => {
   const health = async () => (await get<Health[]>('/health')).body[0]!;
   const tpVersion = async () => (await get<{ version: string }[]>('/version')).body[0]!.version;
 
-  /** The last run once it is finished (and, if given, from the process with that pid). */
-  function finishedRun(what: string, timeoutMs = 40_000): Promise<Record> {
+  /** The last maintenance run, once it is finished. */
+  function finishedRun(what: string, timeoutMs = 40_000): Promise<RunRecord> {
     return waitUntil(async () => {
       const last = (await health()).maintenance?.lastRun;
       return last?.state === 'done' ? last : undefined;
@@ -108,16 +116,18 @@ describe('daily maintenance with the real processes', () => {
   afterAll(async () => {
     // Whatever runs now was started by the switch runner (detached) or by this test.
     for (const name of ['supervisor', 'tp-manager']) await stopProcess(path.join(dataDir, 'run', `${name}.pid`), 5000);
-    await Promise.all(started.map((r) => r.kill('SIGTERM')));
+    const ended = (r: Running) => Promise.race([r.kill('SIGTERM'), new Promise((done) => setTimeout(done, 5000).unref())]).then(() => r.kill('SIGKILL'));
+    await Promise.all(started.map(ended));
     await pty?.close();
     fs.rmSync(work, { recursive: true, force: true });
   }, 30_000);
 
-  test('at UPDATE_TIME during a payment: postponed until it ends; telecollection recorded as not supported; a wrong checksum is refused and nothing changes', async () => {
+  test('at UPDATE_TIME during a payment: postponed until it ends; telecollection recorded as not supported; a wrong checksum is refused and nothing changes', step(async () => {
     const bad = await buildRelease({ version: '0.2.0', sourceDir: source, sha256: '0'.repeat(64) });
     await start('tp-manager');
     await start('supervisor', { ECR_MAINTENANCE_CLOCK: CLOCK_BEFORE_PAYMENT_ENDS });
     const before = { tp: pid('tp-manager'), supervisor: pid('supervisor') };
+    if (!(await health()).maintenance) throw new Error('GET /health has no "maintenance": startMaintenance is not wired in supervisor/src/main.ts');
     const paying = request<{ status: string }[]>('POST', '/order', { amount: 1250, orderId: 'Order_during_maintenance' });
 
     const postponed = await waitUntil(async () => {
@@ -146,9 +156,9 @@ describe('daily maintenance with the real processes', () => {
     expect({ tp: pid('tp-manager'), supervisor: pid('supervisor') }).toEqual(before);
     expect(await tpVersion()).toMatch(/^0\.1\.0-tpa-/);
     expect(fs.readdirSync(path.join(dataDir, 'releases'))).toEqual([]);
-  }, 60_000);
+  }), 60_000);
 
-  test('at UPDATE_TIME: a good 0.2.0 is checked, unpacked, switched to, and both processes run it', async () => {
+  test('at UPDATE_TIME: a good 0.2.0 is checked, unpacked, switched to, and both processes run it', step(async () => {
     await buildRelease({ version: '0.2.0', sourceDir: source });
     const before = { tp: pid('tp-manager')!, supervisor: pid('supervisor')! };
     // The supervisor restarted with its maintenance clock just before UPDATE_TIME again.
@@ -172,15 +182,16 @@ describe('daily maintenance with the real processes', () => {
     expect((await health()).supervisor.pid).toBe(after.supervisor);
     expect(fs.readlinkSync(path.join(dataDir, 'releases', 'current'))).toBe('0.2.0');
     expect(fs.readFileSync(`/proc/${after.tp}/cmdline`, 'utf8')).toContain(path.join(dataDir, 'releases', '0.2.0', 'packages', 'tp-manager', 'src', 'main.ts'));
-  }, 90_000);
+  }), 90_000);
 
-  test('asked by a technician: a 0.3.0 whose tp-manager cannot start is rolled back, and 0.2.0 answers again', async () => {
+  test('asked by a technician: a 0.3.0 whose tp-manager cannot start is rolled back, and 0.2.0 answers again', step(async () => {
     await buildRelease({
       version: '0.3.0',
       sourceDir: source,
       edit: (root) => fs.writeFileSync(path.join(root, 'packages', 'tp-manager', 'src', 'main.ts'), "throw new Error('broken release: tp-manager cannot start');\n"),
     });
-    const cli = runTs('packages/supervisor/src/maintenance/cli.ts', ['--now', '--wait', '90'], { ECR_DATA_DIR: dataDir });
+    const before = { tp: pid('tp-manager')!, supervisor: pid('supervisor')! };
+    const cli = runTs('packages/supervisor/src/maintenance/cli.ts', ['--now', '--wait', '60'], { ECR_DATA_DIR: dataDir });
     started.push(cli);
     const code = await cli.exited;
     const said = cli.output();
@@ -191,8 +202,15 @@ describe('daily maintenance with the real processes', () => {
     expect(h).toMatchObject({ supervisor: { version: '0.2.0' }, tpManager: { reachable: true } });
     expect(h.maintenance?.lastRun).toMatchObject({ trigger: 'technician', state: 'done', telecollection: { outcome: 'not-supported' }, update: { outcome: 'rolled-back', from: '0.2.0', to: '0.3.0' } });
     expect(await tpVersion()).toMatch(/^0\.2\.0-tpa-/);
-    expect(isAlive(pid('tp-manager')!)).toBe(true);
+    // Both programs were stopped for 0.3.0 and started again from 0.2.0.
+    const after = { tp: pid('tp-manager')!, supervisor: pid('supervisor')! };
+    expect(after.tp).not.toBe(before.tp);
+    expect(after.supervisor).not.toBe(before.supervisor);
+    expect(h.supervisor.pid).toBe(after.supervisor);
+    for (const [name, p] of [['tp-manager', after.tp], ['supervisor', after.supervisor]] as const) {
+      expect(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8')).toContain(path.join(dataDir, 'releases', '0.2.0', 'packages', name, 'src', 'main.ts'));
+    }
     expect(fs.readlinkSync(path.join(dataDir, 'releases', 'current'))).toBe('0.2.0');
     expect(fs.existsSync(path.join(dataDir, 'releases', '0.3.0', 'ROLLED-BACK.txt'))).toBe(true);
-  }, 90_000);
+  }), 90_000);
 });

@@ -8,6 +8,7 @@ import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
 import { Connector } from './connector-service';
 import { createHipayClient, HipayOutbox } from './hipay';
 import { createApp } from './http';
+import { startMaintenance, withMaintenance } from './maintenance';
 import { OrderBook } from './order-book';
 import { TpManagerClient } from './tp-client';
 
@@ -44,8 +45,10 @@ runProcess('supervisor', async ({ config, logger, version }) => {
     version,
   });
   connector.startSync();
+  const maintenance = startMaintenance({ config, connector, logger, version });
 
-  const app = createApp({ login: config.terminalManagerLogin, password: config.terminalManagerPwd, service: connector, logger, version });
+  const service = withMaintenance(connector, maintenance);
+  const app = createApp({ login: config.terminalManagerLogin, password: config.terminalManagerPwd, service, logger, version });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -62,6 +65,7 @@ runProcess('supervisor', async ({ config, logger, version }) => {
   logger.info(`local API on http://${config.bindAddress}:${config.localPort} (tp-manager at ${config.tpManagerEndpoint})`);
 
   return async () => {
+    maintenance.stop();
     connector.stopSync();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,12 +1,23 @@
+import { ConnectorError } from '@ecr/common';
 import type { ConnectorService } from '../service';
 
+export interface MaintenanceView {
+  report(): unknown;
+  readonly running: boolean;
+}
+
 /**
- * The connector's service with GET /health's `maintenance` filled in; every other call goes to `service`
- * unchanged (bound to it, so its own state stays its own).
+ * The connector as the HTTP layer sees it while daily maintenance exists: GET /health tells the last run,
+ * and no payment starts while a run is under way (it could be cut by the switch to a new release).
  */
-export function withMaintenanceReport(service: ConnectorService, report: () => unknown): ConnectorService {
+export function withMaintenance(service: ConnectorService, maintenance: MaintenanceView): ConnectorService {
   return {
-    order: (order) => service.order(order),
+    order: async (order) => {
+      if (maintenance.running) {
+        throw new ConnectorError('busy', 'daily maintenance in progress (telecollection, update): try again in a minute');
+      }
+      return service.order(order);
+    },
     getOrder: (orderId) => service.getOrder(orderId),
     cancel: () => service.cancel(),
     stop: () => service.stop(),
@@ -15,6 +26,6 @@ export function withMaintenanceReport(service: ConnectorService, report: () => u
     deviceId: () => service.deviceId(),
     tlc: () => service.tlc(),
     check: () => service.check(),
-    health: async () => ({ ...(await service.health()), maintenance: report() }),
+    health: async () => ({ ...(await service.health()), maintenance: maintenance.report() }),
   };
 }

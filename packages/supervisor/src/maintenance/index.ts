@@ -1,5 +1,5 @@
 export { startMaintenance, type Maintenance, type MaintenanceOptions, type MaintenanceReport } from './start-maintenance';
-export { withMaintenanceReport } from './health-report';
+export { withMaintenance, type MaintenanceView } from './health-report';
 export type { MaintainedConnector } from './maintenance-run';
 export type { MaintenanceRecord, TelecollectionStep } from './last-run';
 export type { UpdateStep, UpdateOutcome } from './update-step';
