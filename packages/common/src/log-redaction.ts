@@ -104,10 +104,13 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
   return { text, value: (input, key) => value(input, key) };
 }
 
+const MIN_MASKED_SECRET = 4;
+
 /** One pattern for all secrets, longest first so a secret containing another is masked whole. */
 function secretsPattern(secrets: readonly string[]): RegExp | undefined {
-  // Also as a URL-encoded form body or a JSON string would carry them.
-  const forms = secrets.filter((s) => s !== '').flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
+  // Also as a URL-encoded form body or a JSON string would carry them. A secret of 1 to 3 characters would
+  // mask those letters in every word of every line: it stays masked under secret-named keys only.
+  const forms = secrets.filter((s) => s.length >= MIN_MASKED_SECRET).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
   const unique = [...new Set(forms)].sort((a, b) => b.length - a.length);
   if (unique.length === 0) return undefined;
   return new RegExp(unique.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');

@@ -111,3 +111,16 @@ describe('values', () => {
     expect(() => JSON.stringify(out)).not.toThrow();
   });
 });
+
+describe('very short secrets', () => {
+  const short = createRedactor(['x']);
+
+  test('do not mask their letters in every word of a line', () => {
+    expect(short.text('read config.txt at start')).toBe('read config.txt at start');
+  });
+
+  test('are still masked under a key that names a secret', () => {
+    expect(short.value({ password: 'x' })).toEqual({ password: expect.not.stringContaining('x') });
+    expect(short.text('HIPAY_PWD=x')).not.toMatch(/=x$/);
+  });
+});
