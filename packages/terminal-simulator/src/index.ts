@@ -1,4 +1,4 @@
-export { TerminalSimulator, type SimulatorOptions, type SimulatorEvents } from './simulator';
+export { TerminalSimulator, type SimulatorOptions, type SimulatorEvents, type LineCounters } from './simulator';
 export { serveSerial, type ServedSerial, type ServeOptions } from './serve-serial';
 export { serveTcp, type ServedTcp } from './serve-tcp';
 export { serveControl, type ControlServer } from './serve-control';
@@ -11,7 +11,7 @@ export {
   type Behaviour,
   type BehaviourPatch,
 } from './behaviour';
-export type { RequestRecord, Protocol, Framing } from './request-log';
+export type { RequestRecord, RequestTiming, Protocol, Framing } from './request-log';
 export { TEST_CARD, TEST_MERCHANT } from './test-card';
 export { cbTicketLines, formatAmount, type TicketFacts } from './cb-ticket';
 export { parseCliArgs, USAGE, type CliOptions, type Endpoint } from './cli-args';

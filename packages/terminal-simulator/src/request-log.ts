@@ -8,9 +8,27 @@ import type { Outcome } from './behaviour';
 export type Protocol = 'concert-v2' | 'concert-v3';
 export type Framing = 'link' | 'raw';
 
+/**
+ * When things happened to one request, in epoch milliseconds with sub-millisecond precision
+ * (performance.timeOrigin + performance.now()), so a benchmark can tell the terminal's own time from the rest.
+ * Only receivedAt is in the request log file (written when the request arrives); the others are filled in
+ * later, in memory (simulator.requests, GET /requests).
+ */
+export interface RequestTiming {
+  /** The request was complete (its last byte read and decoded). */
+  receivedAt: number;
+  /** The answer was built, after the customer's delayMs. */
+  answerReadyAt?: number;
+  /** The answer's first byte went on the line (link: its ENQ, once the request's exchange had ended). */
+  answerSentAt?: number;
+  /** The cash register took the answer (link: ACKed its frame; raw: written), or gave up on it. */
+  answeredAt?: number;
+}
+
 export interface RequestRecord {
   /** ISO 8601 time the request was complete. */
   at: string;
+  timing?: RequestTiming;
   protocol: Protocol;
   framing: Framing;
   /** Amount asked, minor units (absent when the request could not be decoded). */

@@ -3,6 +3,7 @@
  * terminal received and change what it does next while it runs.
  *
  *   GET  /requests   -> every request received, oldest first
+ *   GET  /counters   -> bytes (and reads/writes) exchanged on the line so far, both ways
  *   GET  /behaviour  -> { outcome, delayMs, faults }
  *   POST /behaviour  <- any subset of { outcome, delayMs, faults: {...} } (faults also accepted at top level)
  */
@@ -47,6 +48,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, simulator: Term
     if (req.method !== 'GET') return reply(res, 405, { error: 'use GET /requests' });
     return reply(res, 200, simulator.requests);
   }
+  if (path === '/counters') {
+    if (req.method !== 'GET') return reply(res, 405, { error: 'use GET /counters' });
+    return reply(res, 200, simulator.lineCounters);
+  }
   if (path === '/behaviour') {
     if (req.method === 'GET') return reply(res, 200, simulator.behaviour);
     if (req.method !== 'POST') return reply(res, 405, { error: 'use GET or POST /behaviour' });
@@ -57,7 +62,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, simulator: Term
     simulator.setBehaviour(checked.value);
     return reply(res, 200, simulator.behaviour);
   }
-  reply(res, 404, { error: `no such path ${path}; try GET /requests, GET /behaviour or POST /behaviour` });
+  reply(res, 404, { error: `no such path ${path}; try GET /requests, GET /counters, GET /behaviour or POST /behaviour` });
 }
 
 type Body = { ok: true; value: unknown } | { ok: false; status: number; error: string };

@@ -25,6 +25,7 @@ import {
 } from '@ecr/protocol';
 import { applyBehaviourPatch, NO_FAULTS, type Behaviour, type BehaviourPatch, type Faults, type Outcome } from './behaviour';
 import { RequestLog, type Framing, type Protocol, type RequestRecord } from './request-log';
+
 import { newAuthorisationNumber } from './test-card';
 import { v2Answer } from './v2-answer';
 import { v3Answer, v3BadFormatAnswer, v3ImmediateAnswer } from './v3-answer';
@@ -61,6 +62,21 @@ export interface SimulatorEvents {
   warning: [message: string];
 }
 
+/** Bytes and reads/writes on the line since the start, both ways (the wire share of a payment). */
+export interface LineCounters {
+  bytesIn: number;
+  bytesOut: number;
+  /** Pieces of input handed to input() (one per read of the transport). */
+  chunksIn: number;
+  /** Pieces of output emitted (one per write to the transport). */
+  chunksOut: number;
+}
+
+interface PendingAnswer {
+  payload: Buffer;
+  record?: RequestRecord;
+}
+
 const DEFAULT_RAW_QUIET_MS = 50;
 const DEFAULT_RAW_SETTLE_MS = 500;
 
@@ -78,7 +94,10 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   private linkTimer: NodeJS.Timeout | undefined;
   private readonly answerTimers = new Set<NodeJS.Timeout>();
   /** Answers waiting for the link to be free (it may still be ending the request's exchange). */
-  private pendingAnswers: Buffer[] = [];
+  private pendingAnswers: PendingAnswer[] = [];
+  /** The request whose answer the link is sending now (its timing gets answeredAt). */
+  private sendingRecord: RequestRecord | undefined;
+  private readonly counters: LineCounters = { bytesIn: 0, bytesOut: 0, chunksIn: 0, chunksOut: 0 };
   /** garbageAnswer: the next frame we write goes out with a bad LRC. */
   private corruptNextFrame = false;
   /** Where the incoming byte stream is, to find the LRC byte of a frame (nakNext). */
@@ -125,6 +144,11 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     return this.log.all();
   }
 
+  /** Bytes exchanged on the line so far (a copy). */
+  get lineCounters(): LineCounters {
+    return { ...this.counters };
+  }
+
   /** Changes what the terminal does from the next request on; throws a RangeError on a bad value. */
   setBehaviour(patch: BehaviourPatch | Behaviour): void {
     const checked = applyBehaviourPatch(this.current, patch);
@@ -134,7 +158,10 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
 
   /** Bytes from the cash register, split anywhere. */
   input(bytes: Buffer): void {
-    if (this.closed || this.current.faults.deaf || bytes.length === 0) return;
+    if (this.closed || bytes.length === 0) return;
+    this.counters.bytesIn += bytes.length;
+    this.counters.chunksIn += 1;
+    if (this.current.faults.deaf) return;
     if (this.link) this.apply(this.link.receive(this.injectNaks(bytes), now()));
     else this.rawInput(bytes);
   }
@@ -143,6 +170,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   reset(): void {
     this.clearTimers();
     this.pendingAnswers = [];
+    this.sendingRecord = undefined;
     this.corruptNextFrame = false;
     this.inFrame = false;
     this.lrcNext = false;
@@ -164,16 +192,18 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private apply(step: LinkStep): void {
-    for (const bytes of step.write) this.emit('output', this.maybeCorrupt(bytes));
+    for (const bytes of step.write) this.out(this.maybeCorrupt(bytes));
     for (const event of step.events) {
       switch (event.type) {
         case 'message':
           this.onMessage(event.payload);
           break;
         case 'sent':
+          this.answerEnded();
           this.emit('answered');
           break;
         case 'send-failed':
+          this.answerEnded();
           this.emit('answer-failed', event.reason === 'nak-limit' ? 'the cash register NAKed the answer too often' : 'the cash register did not acknowledge the answer');
           break;
         case 'noise':
@@ -203,12 +233,25 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     const link = this.link;
     if (!link || this.closed) return;
     while (link.idle && this.pendingAnswers.length > 0) {
-      const payload = this.pendingAnswers.shift() as Buffer;
+      const { payload, record } = this.pendingAnswers.shift() as PendingAnswer;
       const noise = this.current.faults.noiseBeforeAnswer;
-      if (noise) this.emit('output', Buffer.from(noise, 'hex'));
+      if (noise) this.out(Buffer.from(noise, 'hex'));
       this.corruptNextFrame = this.current.faults.garbageAnswer;
+      if (record?.timing) record.timing.answerSentAt = epochMs();
+      this.sendingRecord = record;
       this.apply(link.send(payload, now()));
     }
+  }
+
+  private out(bytes: Buffer): void {
+    this.counters.bytesOut += bytes.length;
+    this.counters.chunksOut += 1;
+    this.emit('output', bytes);
+  }
+
+  private answerEnded(): void {
+    if (this.sendingRecord?.timing) this.sendingRecord.timing.answeredAt = epochMs();
+    this.sendingRecord = undefined;
   }
 
   /** garbageAnswer: a copy of our frame with a wrong LRC (the link keeps the good one for the resend). */
@@ -288,7 +331,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
 
   private onV2Request(request: V2Request): void {
     const outcome = this.current.outcome;
-    this.record({
+    const record = this.record({
       amount: request.amount,
       currencyNumeric: request.currencyNumeric,
       reference: request.privateField.trim(),
@@ -296,17 +339,21 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
       outcome,
     });
     if (outcome === 'timeout') return;
-    this.later(this.current.delayMs, () => {
-      const authorisationNumber = newAuthorisationNumber();
-      return encodeV2Answer(v2Answer(request, outcome, authorisationNumber, new Date()));
-    });
+    this.later(
+      this.current.delayMs,
+      () => {
+        const authorisationNumber = newAuthorisationNumber();
+        return encodeV2Answer(v2Answer(request, outcome, authorisationNumber, new Date()));
+      },
+      record,
+    );
   }
 
   private onV3Request(request: V3Request): void {
     const immediate = request.answerAtOnce === true;
     const outcome = this.current.outcome;
     const { tagOrder: _order, ...fields } = request;
-    this.record({
+    const record = this.record({
       amount: request.amount,
       currencyNumeric: request.currencyNumeric,
       reference: request.privateData,
@@ -314,7 +361,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
       outcome: immediate ? 'immediate' : outcome,
     });
     if (immediate) {
-      this.later(0, () => encodeV3Answer(v3ImmediateAnswer(request)));
+      this.later(0, () => encodeV3Answer(v3ImmediateAnswer(request)), record);
       return;
     }
     if (outcome === 'timeout') return;
@@ -326,29 +373,33 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
           now: new Date(),
         }),
       ),
+      record,
     );
   }
 
   private onBadV3Request(error: string, fields: readonly TlvField[]): void {
-    this.onBadRequest(error, Object.fromEntries(fields.map((f) => [f.tag, f.value])));
+    const record = this.onBadRequest(error, Object.fromEntries(fields.map((f) => [f.tag, f.value])));
     // Caisse-AP answers a request it cannot read at once: not done, bad format.
-    this.later(0, () => encodeV3Answer(v3BadFormatAnswer(fields)));
+    this.later(0, () => encodeV3Answer(v3BadFormatAnswer(fields)), record);
   }
 
-  private onBadRequest(error: string, fields: Record<string, unknown>): void {
-    this.record({ fields, outcome: 'bad-request', error });
+  private onBadRequest(error: string, fields: Record<string, unknown>): RequestRecord {
+    const record = this.record({ fields, outcome: 'bad-request', error });
     this.emit('warning', `request not understood: ${error}`);
+    return record;
   }
 
-  private record(entry: Omit<RequestRecord, 'at' | 'protocol' | 'framing'>): void {
-    const record: RequestRecord = { at: new Date().toISOString(), protocol: this.protocol, framing: this.framing, ...entry };
+  private record(entry: Omit<RequestRecord, 'at' | 'protocol' | 'framing' | 'timing'>): RequestRecord {
+    const receivedAt = epochMs();
+    const record: RequestRecord = { at: new Date().toISOString(), protocol: this.protocol, framing: this.framing, ...entry, timing: { receivedAt } };
     if (record.reference === undefined) delete record.reference;
     this.log.add(record);
     this.emit('request', record);
+    return record;
   }
 
   /** Builds the answer after `delayMs` (the customer at the terminal) and sends it. */
-  private later(delayMs: number, build: () => Buffer): void {
+  private later(delayMs: number, build: () => Buffer, record?: RequestRecord): void {
     const timer = setTimeout(() => {
       this.answerTimers.delete(timer);
       if (this.closed) return;
@@ -359,18 +410,21 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
         this.emit('warning', `cannot encode the answer: ${(err as Error).message}`);
         return;
       }
-      this.deliver(payload);
+      if (record?.timing) record.timing.answerReadyAt = epochMs();
+      this.deliver(payload, record);
     }, delayMs);
     this.answerTimers.add(timer);
   }
 
-  private deliver(payload: Buffer): void {
+  private deliver(payload: Buffer, record?: RequestRecord): void {
     if (this.link) {
-      this.pendingAnswers.push(payload);
+      this.pendingAnswers.push({ payload, record });
       this.flushAnswers();
       this.scheduleLinkTick();
     } else {
-      this.emit('output', payload);
+      if (record?.timing) record.timing.answerSentAt = epochMs();
+      this.out(payload);
+      if (record?.timing) record.timing.answeredAt = epochMs();
       this.emit('answered');
     }
   }
@@ -387,5 +441,10 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
 
 function now(): number {
   return performance.now();
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision (comparable across processes of one machine). */
+function epochMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 

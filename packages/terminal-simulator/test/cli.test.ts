@@ -115,6 +115,10 @@ test('the CLI serves concert-v2 on a pty, changes outcome through the control in
     ['KIOSK-1', 'approve'],
     ['KIOSK-2', 'decline'],
   ]);
+  const counters = (await (await fetch(`${control}/counters`)).json()) as { bytesIn: number; bytesOut: number };
+  // Two requests and two answers went over the line: each way at least the two frames.
+  expect(counters.bytesIn).toBeGreaterThan(2 * 30);
+  expect(counters.bytesOut).toBeGreaterThan(2 * 30);
   const lines = readFileSync(logPath, 'utf8').trim().split('\n');
   expect(lines.map((l) => (JSON.parse(l) as { amount: number }).amount)).toEqual([250, 250]);
   // The request log holds what the register sent, never the card number the terminal answered with.
