@@ -145,9 +145,8 @@ export class Connector implements ConnectorService {
     }
     if (record.state === 'paid') {
       const delivered = await this.delivery.deliverNow(order.orderId, this.options.hipayTimeoutMs).catch(() => false);
-      const response = { ...record.response!, notificationHipaySent: delivered };
-      this.orders.saveResponse(order.orderId, response);
-      return response;
+      // Not stored: every reader of a paid order takes notificationHipaySent from the outbox (withDelivery, getOrder).
+      return { ...record.response!, notificationHipaySent: delivered };
     }
     return record.response!;
   }
@@ -249,18 +248,28 @@ export class Connector implements ConnectorService {
 
   /** Records a journal entry; a newly paid order goes to the HiPay outbox. */
   private record(entry: JournalEntry): OrderRecord | undefined {
+    return this.orders.transaction(() => this.recordInTransaction(entry));
+  }
+
+  /** The paid order and its outbox row are written together: one commit. */
+  private recordInTransaction(entry: JournalEntry): OrderRecord | undefined {
     const changed = this.orders.record(entry, (order, e) => buildOrderResponse(order, e));
     if (changed?.state === 'paid') {
       const { order } = changed;
-      this.delivery.add({
-        orderId: order.orderId,
-        amount: order.amount,
-        currency: order.currency,
-        authorisationNumber: entry.result?.authorisationNumber,
-        customer: order.customer,
-        basketItems: order.basketItems,
-        customData: order.customData,
-      });
+      try {
+        this.delivery.add({
+          orderId: order.orderId,
+          amount: order.amount,
+          currency: order.currency,
+          authorisationNumber: entry.result?.authorisationNumber,
+          customer: order.customer,
+          basketItems: order.basketItems,
+          customData: order.customData,
+        });
+      } catch (err) {
+        // The payment is recorded whatever happens to its HiPay order: never roll back a paid order.
+        this.logger.error(`order ${order.orderId} is paid but could not be queued for HiPay: ${(err as Error).message}`, { orderId: order.orderId });
+      }
     }
     return changed;
   }

@@ -36,6 +36,12 @@ interface OrderRow {
 }
 
 export class OrderBook {
+  /** Prepared once: preparing costs more than running these one-row statements. */
+  private readonly sql: Record<
+    'get' | 'upsert' | 'insertAttempt' | 'attempt' | 'setAttemptResult' | 'finish' | 'fail' | 'inProgress' | 'getSetting' | 'setSetting',
+    Database.Statement
+  >;
+
   constructor(private readonly db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS orders (
@@ -55,10 +61,27 @@ export class OrderBook {
       );
       CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    this.sql = {
+      get: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
+      upsert: db.prepare(
+        `INSERT INTO orders (order_id, state, request, response, command_id, created_at, updated_at)
+         VALUES (?, 'in-progress', ?, NULL, ?, ?, ?)
+         ON CONFLICT(order_id) DO UPDATE SET state = 'in-progress', request = excluded.request, response = NULL,
+           command_id = excluded.command_id, updated_at = excluded.updated_at`,
+      ),
+      insertAttempt: db.prepare('INSERT INTO attempts (command_id, order_id, result, created_at) VALUES (?, ?, NULL, ?)'),
+      attempt: db.prepare('SELECT order_id, result FROM attempts WHERE command_id = ?'),
+      setAttemptResult: db.prepare('UPDATE attempts SET result = ? WHERE command_id = ?'),
+      finish: db.prepare('UPDATE orders SET state = ?, response = ?, command_id = ?, updated_at = ? WHERE order_id = ?'),
+      fail: db.prepare(`UPDATE orders SET state = 'failed', response = ?, updated_at = ? WHERE order_id = ? AND command_id = ? AND state = 'in-progress'`),
+      inProgress: db.prepare(`SELECT * FROM orders WHERE state = 'in-progress'`),
+      getSetting: db.prepare('SELECT value FROM settings WHERE name = ?'),
+      setSetting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value'),
+    };
   }
 
   get(orderId: string): OrderRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as OrderRow | undefined;
+    const row = this.sql.get.get(orderId) as OrderRow | undefined;
     return row && toRecord(row);
   }
 
@@ -71,15 +94,8 @@ export class OrderBook {
       const existing = this.get(order.orderId);
       if (existing && existing.state !== 'failed') return { started: false as const, existing };
       const at = now.toISOString();
-      this.db
-        .prepare(
-          `INSERT INTO orders (order_id, state, request, response, command_id, created_at, updated_at)
-           VALUES (?, 'in-progress', ?, NULL, ?, ?, ?)
-           ON CONFLICT(order_id) DO UPDATE SET state = 'in-progress', request = excluded.request, response = NULL,
-             command_id = excluded.command_id, updated_at = excluded.updated_at`,
-        )
-        .run(order.orderId, JSON.stringify(order), commandId, at, at);
-      this.db.prepare('INSERT INTO attempts (command_id, order_id, result, created_at) VALUES (?, ?, NULL, ?)').run(commandId, order.orderId, at);
+      this.sql.upsert.run(order.orderId, JSON.stringify(order), commandId, at, at);
+      this.sql.insertAttempt.run(commandId, order.orderId, at);
       return { started: true as const };
     })();
   }
@@ -90,48 +106,44 @@ export class OrderBook {
    */
   record(entry: JournalEntry, respond: (order: ValidatedOrder, entry: JournalEntry) => OrderResponse, now = new Date()): OrderRecord | undefined {
     return this.db.transaction(() => {
-      const attempt = this.db.prepare('SELECT order_id, result FROM attempts WHERE command_id = ?').get(entry.id) as
+      const attempt = this.sql.attempt.get(entry.id) as
         | { order_id: string; result: string | null }
         | undefined;
       if (!attempt || !entry.result) return undefined;
       const resultText = JSON.stringify(entry.result);
       if (attempt.result === resultText) return undefined;
-      this.db.prepare('UPDATE attempts SET result = ? WHERE command_id = ?').run(resultText, entry.id);
+      this.sql.setAttemptResult.run(resultText, entry.id);
       const order = this.get(attempt.order_id);
       if (!order) return undefined;
       const approved = entry.result.outcome === 'approved';
       if (!approved && (order.commandId !== entry.id || order.state === 'paid')) return undefined;
       const response = respond(order.order, entry);
       const state: OrderState = approved ? 'paid' : UNKNOWN_OUTCOME.includes(entry.result.connectorCode) ? 'unknown' : 'failed';
-      this.db
-        .prepare('UPDATE orders SET state = ?, response = ?, command_id = ?, updated_at = ? WHERE order_id = ?')
-        .run(state, JSON.stringify(response), entry.id, now.toISOString(), order.orderId);
+      this.sql.finish.run(state, JSON.stringify(response), entry.id, now.toISOString(), order.orderId);
       return this.get(order.orderId);
     })();
   }
 
   /** The attempt never reached the terminal (tp-manager never journaled it): the order may be paid again. */
   fail(orderId: string, commandId: string, response: OrderResponse, now = new Date()): void {
-    this.db
-      .prepare(`UPDATE orders SET state = 'failed', response = ?, updated_at = ? WHERE order_id = ? AND command_id = ? AND state = 'in-progress'`)
-      .run(JSON.stringify(response), now.toISOString(), orderId, commandId);
+    this.sql.fail.run(JSON.stringify(response), now.toISOString(), orderId, commandId);
   }
 
-  /** Updates the stored answer (e.g. notificationHipaySent) without changing the state. */
-  saveResponse(orderId: string, response: OrderResponse): void {
-    this.db.prepare('UPDATE orders SET response = ? WHERE order_id = ?').run(JSON.stringify(response), orderId);
+  /** Runs fn in one transaction (one commit, one fsync) with whatever else it writes to supervisor.db. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   inProgress(): OrderRecord[] {
-    return (this.db.prepare(`SELECT * FROM orders WHERE state = 'in-progress'`).all() as OrderRow[]).map(toRecord);
+    return (this.sql.inProgress.all() as OrderRow[]).map(toRecord);
   }
 
   getSetting(name: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined)?.value;
+    return (this.sql.getSetting.get(name) as { value: string } | undefined)?.value;
   }
 
   setSetting(name: string, value: string): void {
-    this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(name, value);
+    this.sql.setSetting.run(name, value);
   }
 }
 

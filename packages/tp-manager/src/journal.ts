@@ -30,6 +30,8 @@ export interface BegunPayment {
 
 export class Journal {
   private readonly db: Database.Database;
+  /** Prepared once: preparing costs more than running these one-row statements. */
+  private readonly sql: Record<'byId' | 'byRef' | 'insert' | 'setRef' | 'finish' | 'since' | 'pendingEarlier' | 'bumpSeq' | 'readSeq', Database.Statement>;
 
   constructor(
     file: string,
@@ -57,22 +59,31 @@ export class Journal {
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
       INSERT OR IGNORE INTO counters VALUES ('seq', 0);
     `);
+    this.sql = {
+      byId: this.db.prepare('SELECT * FROM payments WHERE id = ?'),
+      byRef: this.db.prepare('SELECT * FROM payments WHERE ref = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO payments (seq, ref, id, order_id, amount, currency_numeric, state, received_at, run_id)
+         VALUES (?, '', ?, ?, ?, ?, 'pending', ?, ?)`,
+      ),
+      setRef: this.db.prepare('UPDATE payments SET ref = ? WHERE rowid = ?'),
+      finish: this.db.prepare(`UPDATE payments SET state = 'done', result = ?, finished_at = ?, seq = ? WHERE id = ?`),
+      since: this.db.prepare(`SELECT * FROM payments WHERE state = 'done' AND seq > ? ORDER BY seq LIMIT ?`),
+      pendingEarlier: this.db.prepare(`SELECT * FROM payments WHERE state = 'pending' AND run_id <> ? ORDER BY rowid`),
+      bumpSeq: this.db.prepare(`UPDATE counters SET value = value + 1 WHERE name = 'seq'`),
+      readSeq: this.db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
+    };
   }
 
   /** Records a payment command before the terminal sees it; a repeated id returns the first entry. */
   begin(cmd: { id: string; orderId: string; amount: number; currencyNumeric: string }, now = new Date()): BegunPayment {
     return this.db.transaction((): BegunPayment => {
-      const existing = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(cmd.id) as Row | undefined;
+      const existing = this.sql.byId.get(cmd.id) as Row | undefined;
       if (existing) return { entry: toEntry(existing), ref: existing.ref, repeated: true };
       const seq = this.nextSeq();
-      const info = this.db
-        .prepare(
-          `INSERT INTO payments (seq, ref, id, order_id, amount, currency_numeric, state, received_at, run_id)
-           VALUES (?, '', ?, ?, ?, ?, 'pending', ?, ?)`,
-        )
-        .run(seq, cmd.id, cmd.orderId, cmd.amount, cmd.currencyNumeric, now.toISOString(), this.runId);
+      const info = this.sql.insert.run(seq, cmd.id, cmd.orderId, cmd.amount, cmd.currencyNumeric, now.toISOString(), this.runId);
       const ref = String(info.lastInsertRowid).padStart(10, '0');
-      this.db.prepare('UPDATE payments SET ref = ? WHERE rowid = ?').run(ref, info.lastInsertRowid);
+      this.sql.setRef.run(ref, info.lastInsertRowid);
       return { entry: this.get(cmd.id)!, ref, repeated: false };
     })();
   }
@@ -83,42 +94,36 @@ export class Journal {
    */
   finish(id: string, result: PaymentResult, now = new Date()): JournalEntry | undefined {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as Row | undefined;
+      const row = this.sql.byId.get(id) as Row | undefined;
       if (!row) return undefined;
-      this.db
-        .prepare(`UPDATE payments SET state = 'done', result = ?, finished_at = ?, seq = ? WHERE id = ?`)
-        .run(JSON.stringify(result), now.toISOString(), this.nextSeq(), id);
+      this.sql.finish.run(JSON.stringify(result), now.toISOString(), this.nextSeq(), id);
       return this.get(id);
     })();
   }
 
   get(id: string): JournalEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql.byId.get(id) as Row | undefined;
     return row ? toEntry(row) : undefined;
   }
 
   byRef(ref: string): JournalEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM payments WHERE ref = ?').get(ref) as Row | undefined;
+    const row = this.sql.byRef.get(ref) as Row | undefined;
     return row ? toEntry(row) : undefined;
   }
 
   refOf(id: string): string | undefined {
-    return (this.db.prepare('SELECT ref FROM payments WHERE id = ?').get(id) as { ref: string } | undefined)?.ref;
+    return (this.sql.byId.get(id) as Row | undefined)?.ref;
   }
 
   /** Finished entries changed after seq `after`, oldest change first. */
   since(after: number, limit: number): JournalEntry[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM payments WHERE state = 'done' AND seq > ? ORDER BY seq LIMIT ?`)
-      .all(after, limit) as Row[];
+    const rows = this.sql.since.all(after, limit) as Row[];
     return rows.map(toEntry);
   }
 
   /** Entries still pending that an earlier run of tp-manager left behind (it stopped during a payment). */
   pendingFromEarlierRuns(): JournalEntry[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM payments WHERE state = 'pending' AND run_id <> ? ORDER BY rowid`)
-      .all(this.runId) as Row[];
+    const rows = this.sql.pendingEarlier.all(this.runId) as Row[];
     return rows.map(toEntry);
   }
 
@@ -127,8 +132,8 @@ export class Journal {
   }
 
   private nextSeq(): number {
-    this.db.prepare(`UPDATE counters SET value = value + 1 WHERE name = 'seq'`).run();
-    return (this.db.prepare(`SELECT value FROM counters WHERE name = 'seq'`).get() as { value: number }).value;
+    this.sql.bumpSeq.run();
+    return (this.sql.readSeq.get() as { value: number }).value;
   }
 }
 

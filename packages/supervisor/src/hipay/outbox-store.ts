@@ -51,6 +51,7 @@ export class OutboxStore {
       nextPending: db.prepare(`SELECT order_id, next_attempt_at FROM hipay_outbox WHERE state = 'pending' ORDER BY next_attempt_at LIMIT ?`),
       beginAttempt: db.prepare('UPDATE hipay_outbox SET attempts = attempts + 1, updated_at = ? WHERE order_id = ?'),
       markSending: db.prepare('UPDATE hipay_outbox SET lookup_first = 1, updated_at = ? WHERE order_id = ?'),
+      beginSending: db.prepare('UPDATE hipay_outbox SET attempts = attempts + 1, lookup_first = 1, updated_at = ? WHERE order_id = ?'),
       delivered: db.prepare(
         `UPDATE hipay_outbox SET state = 'delivered', transaction_reference = ?, last_error = NULL, lookup_first = 0, updated_at = ? WHERE order_id = ?`,
       ),
@@ -84,6 +85,11 @@ export class OutboxStore {
 
   beginAttempt(orderId: string, now: number): void {
     this.sql.beginAttempt.run(now, orderId);
+  }
+
+  /** beginAttempt and markSending in one write (one commit), for a try that POSTs straight away. */
+  beginSending(orderId: string, now: number): void {
+    this.sql.beginSending.run(now, orderId);
   }
 
   /** Written before the POST leaves: if the process dies now, the next try looks the order up first. */

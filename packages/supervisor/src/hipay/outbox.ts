@@ -153,7 +153,9 @@ export class HipayOutbox {
     const row = this.store.get(orderId);
     if (!row || row.state === 'refused') return false;
     if (row.state === 'delivered') return true;
-    this.store.beginAttempt(orderId, this.now());
+    // A try that POSTs at once marks "sending" in the same write that counts it (one commit, not two).
+    if (row.lookup_first === 1) this.store.beginAttempt(orderId, this.now());
+    else this.store.beginSending(orderId, this.now());
     const attempts = row.attempts + 1;
     let outcome: CreateOrderResult;
     try {
@@ -173,7 +175,7 @@ export class HipayOutbox {
       if (found.kind === 'refused') return found;
     }
     const fields = buildOrderFields(JSON.parse(orderJson) as HipayOrder, this.settings);
-    this.store.markSending(orderId, this.now());
+    if (lookupFirst) this.store.markSending(orderId, this.now());
     return this.client.createOrder(fields, { signal });
   }
 
