@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE_RUNTIME_FLAGS } from '@ecr/common';
 import { countOnePayment, measureGets, measurePayments, payOnce } from './measure';
 import { parseOptions } from './options';
 import { cpuMsOf, memoryOf, REPO_ROOT } from './proc';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const profileDir = path.join(REPO_ROOT, 'bench', 'profiles', runId);
   const nodeFlags = [
+    ...NODE_RUNTIME_FLAGS,
     ...options.nodeFlags,
     ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ...(options.gcProbe ? ['--expose-gc', `--require=${path.join(__dirname, 'gc-probe.cjs')}`] : []),

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { NODE_RUNTIME_FLAGS } from '@ecr/common';
 
 const root = path.resolve(__dirname, '..');
 const names = ['tp-manager', 'supervisor'] as const;
@@ -14,8 +15,8 @@ let stopping = false;
 function entry(name: string): string[] {
   const compiled = process.env.ECR_COMPILED === '1';
   return compiled
-    ? [path.join(root, 'packages', name, 'dist', 'main.js')]
-    : ['--conditions=source', '--import', 'tsx', path.join(root, 'packages', name, 'src', 'main.ts')];
+    ? [...NODE_RUNTIME_FLAGS, path.join(root, 'packages', name, 'dist', 'main.js')]
+    : [...NODE_RUNTIME_FLAGS, '--conditions=source', '--import', 'tsx', path.join(root, 'packages', name, 'src', 'main.ts')];
 }
 
 function start(name: string): void {

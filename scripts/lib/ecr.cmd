@@ -133,11 +133,12 @@ echo %ECR_PROG%: ECR_RUNTIME=%ECR_RT% is not a runtime: expected compiled, sourc
 exit /b 1
 :spawn_compiled
 if not exist "%ECR_COMPILED%" (echo %ECR_PROG%: "%ECR_COMPILED%" is missing: run npm run build first& exit /b 1)
-set ECR_ARGS="%ECR_COMPILED%"
+rem node flags: NODE_RUNTIME_FLAGS in packages\common\src\process-main.ts (keep in step).
+set ECR_ARGS=--max-semi-space-size=1 "%ECR_COMPILED%"
 goto :spawn_run
 :spawn_source
 if not exist "%ECR_PROGRAM_ROOT%\node_modules\tsx\" (echo %ECR_PROG%: tsx is not installed: run npm ci, or npm run build to use compiled JavaScript& exit /b 1)
-set ECR_ARGS=--conditions=source --import tsx "%ECR_SOURCE%"
+set ECR_ARGS=--max-semi-space-size=1 --conditions=source --import tsx "%ECR_SOURCE%"
 :spawn_run
 call :trim %ECR_NAME%
 "%ECR_NODE_BIN%" "%ECR_ROOT%\scripts\lib\spawn-detached.js" "%ECR_LOGS%\%ECR_NAME%.out" "%ECR_RUN%\%ECR_NAME%.pid" "=== %DATE% %TIME%: %ECR_PROG% starting %ECR_NAME% from %ECR_PROGRAM_ROOT%" "%ECR_PROGRAM_ROOT%" "%ECR_NODE_BIN%" %ECR_ARGS% > "%ECR_RUN%\.%ECR_NAME%.spawned"

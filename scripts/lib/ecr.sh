@@ -7,6 +7,8 @@
 # one lock (<data>/run/always-up.lock), so a cron run and a technician's launch never race.
 
 ECR_NAMES=(tp-manager supervisor)
+# node flags of both programs: NODE_RUNTIME_FLAGS in packages/common/src/process-main.ts (keep in step).
+ECR_NODE_FLAGS=--max-semi-space-size=1
 ECR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 
 # The script's name, prefixed to messages that are not about one program ("always-up: ...").
@@ -102,11 +104,11 @@ ecr_command() {
   ECR_CWD=$root
   if [[ $runtime == compiled ]]; then
     [[ -f $compiled ]] || die "$compiled is missing: run npm run build first"
-    ECR_CMD=("$ECR_NODE_BIN" "$compiled")
+    ECR_CMD=("$ECR_NODE_BIN" $ECR_NODE_FLAGS "$compiled")
   else
     [[ -f $source ]] || die "$source is missing: this delivery is incomplete"
     [[ -e $root/node_modules/tsx ]] || die "tsx is not installed in $root: run npm ci (or npm run build to use compiled JavaScript)"
-    ECR_CMD=("$ECR_NODE_BIN" --conditions=source --import tsx "$source")
+    ECR_CMD=("$ECR_NODE_BIN" $ECR_NODE_FLAGS --conditions=source --import tsx "$source")
   fi
 }
 

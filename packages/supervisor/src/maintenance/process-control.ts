@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NODE_RUNTIME_FLAGS } from '@ecr/common';
 
 export const PROCESS_NAMES = ['tp-manager', 'supervisor'] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
@@ -92,7 +93,7 @@ export function processArgs(root: string, name: string, runtime: Runtime): strin
   const source = path.join(root, 'packages', name, 'src', 'main.ts');
   const compiled = path.join(root, 'packages', name, 'dist', 'main.js');
   const useCompiled = fs.existsSync(compiled) && (runtime === 'compiled' || !fs.existsSync(source));
-  return useCompiled ? [compiled] : ['--conditions=source', '--import', 'tsx', source];
+  return useCompiled ? [...NODE_RUNTIME_FLAGS, compiled] : [...NODE_RUNTIME_FLAGS, '--conditions=source', '--import', 'tsx', source];
 }
 
 export interface Started {

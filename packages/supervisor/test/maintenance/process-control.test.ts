@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isAlive, lastReason, processArgs, readPid, startProcess, stopProcess } from '../../src/maintenance/process-control';
+import { NODE_RUNTIME_FLAGS } from '@ecr/common';
 
 let work: string;
 let root: string;
@@ -89,9 +90,10 @@ describe('process control (switch runner)', () => {
     program('tp-manager', '');
     fs.mkdirSync(path.join(root, 'packages', 'tp-manager', 'src'), { recursive: true });
     fs.writeFileSync(path.join(root, 'packages', 'tp-manager', 'src', 'main.ts'), '');
-    expect(processArgs(root, 'tp-manager', 'compiled')).toEqual([path.join(root, 'packages', 'tp-manager', 'dist', 'main.js')]);
-    expect(processArgs(root, 'tp-manager', 'source')).toEqual(['--conditions=source', '--import', 'tsx', path.join(root, 'packages', 'tp-manager', 'src', 'main.ts')]);
+    const flags = [...NODE_RUNTIME_FLAGS];
+    expect(processArgs(root, 'tp-manager', 'compiled')).toEqual([...flags, path.join(root, 'packages', 'tp-manager', 'dist', 'main.js')]);
+    expect(processArgs(root, 'tp-manager', 'source')).toEqual([...flags, '--conditions=source', '--import', 'tsx', path.join(root, 'packages', 'tp-manager', 'src', 'main.ts')]);
     fs.rmSync(path.join(root, 'packages', 'tp-manager', 'dist'), { recursive: true });
-    expect(processArgs(root, 'tp-manager', 'compiled')[3]).toBe(path.join(root, 'packages', 'tp-manager', 'src', 'main.ts'));
+    expect(processArgs(root, 'tp-manager', 'compiled').at(-1)).toBe(path.join(root, 'packages', 'tp-manager', 'src', 'main.ts'));
   });
 });
