@@ -2,6 +2,8 @@
  * Either process killed with SIGKILL in the middle of a payment: the kiosk gets an answer, and after a
  * restart the order book says what the terminal answered. Nothing lost, nothing paid twice.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ConnectorUnderTest } from '../../test-support/connector';
 import { waitUntil } from '../../test-support/net';
 
@@ -69,5 +71,43 @@ describe('crashes during a payment', () => {
     expect(connector.terminalRequests().filter((r) => r.amount === 5432)).toHaveLength(1);
     await waitUntil(() => connector.sandbox.orders().some((o) => o.orderid === orderId) || undefined, 20_000, 'the order at HiPay');
     expect(connector.sandbox.stats().duplicatePosts).toBe(0);
+  }, 60_000);
+});
+
+describe("supervisor.db lost (a power cut took its last writes, or someone deleted it)", () => {
+  let connector: ConnectorUnderTest;
+
+  beforeAll(async () => {
+    connector = await ConnectorUnderTest.start({ protocol: 'concert-v2' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await connector?.close();
+  });
+
+  test("every payment in tp-manager's journal is back in the order book and at HiPay", async () => {
+    const orderIds = ['Order_lost_db_1', 'Order_lost_db_2'];
+    for (const [i, orderId] of orderIds.entries()) {
+      const answer = await connector.post('/order', { amount: 6100 + i, orderId });
+      expect(answer.status).toBe(200);
+    }
+    await connector.process('supervisor').kill('SIGTERM');
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(connector.dataDir, `supervisor.db${suffix}`), { force: true });
+
+    await connector.startProcess('supervisor');
+    for (const orderId of orderIds) {
+      const stored = await waitUntil(async () => {
+        const s = await storedOrder(connector, orderId);
+        return s?.status === 'Success' ? s : undefined;
+      }, 20_000, `${orderId} back in the order book`);
+      expect(stored.error).toBeNull();
+    }
+    // HiPay already had both: the rebuilt outbox finds that out and HiPay still holds one order each.
+    for (const orderId of orderIds) {
+      await waitUntil(async () => (await storedOrder(connector, orderId))?.notificationHipaySent || undefined, 30_000, `${orderId} confirmed at HiPay`);
+    }
+    expect(connector.sandbox.stats().ordersStored).toBe(2);
+    expect(connector.terminalRequests()).toHaveLength(2);
+    expect(connector.process('supervisor').output()).toMatch(/was missing from the order book: recorded from tp-manager's journal/);
   }, 60_000);
 });

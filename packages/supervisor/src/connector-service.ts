@@ -4,7 +4,7 @@
  * arrives by another way (journal sync after a crash, a late terminal answer) is recorded the same way.
  */
 import { randomUUID } from 'node:crypto';
-import { ConnectorError, type CheckStatus, type JournalEntry, type Reply, type TlcResult } from '@ecr/common';
+import { ConnectorError, currencyByNumeric, type CheckStatus, type JournalEntry, type Reply, type TlcResult } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
 import type { ConnectorService, HealthReport, StoredOrder, VersionInfo } from './service';
 import type { OrderBook, OrderRecord } from './order-book';
@@ -253,6 +253,7 @@ export class Connector implements ConnectorService {
 
   /** The paid order and its outbox row are written together: one commit. */
   private recordInTransaction(entry: JournalEntry): OrderRecord | undefined {
+    if (!this.orders.hasAttempt(entry.id)) this.adopt(entry);
     const changed = this.orders.record(entry, (order, e) => buildOrderResponse(order, e));
     if (changed?.state === 'paid') {
       const { order } = changed;
@@ -272,6 +273,22 @@ export class Connector implements ConnectorService {
       }
     }
     return changed;
+  }
+
+  /**
+   * A terminal transaction the order book never heard of (supervisor.db lost its last writes in a power
+   * cut, or was deleted): tp-manager's journal is the record that money moved, so the order is rebuilt from
+   * it (without basket and customer, which only the lost request had) and goes to HiPay like any other.
+   */
+  private adopt(entry: JournalEntry): void {
+    const currency = currencyByNumeric(entry.currencyNumeric);
+    if (!currency) {
+      this.logger.error(`journal entry ${entry.id} (orderId ${entry.orderId}) has an unknown currency ${entry.currencyNumeric}; not recorded`);
+      return;
+    }
+    if (this.orders.get(entry.orderId)) this.orders.addAttempt(entry.orderId, entry.id, new Date(entry.receivedAt));
+    else this.orders.begin({ orderId: entry.orderId, amount: entry.amount, currency }, entry.id, new Date(entry.receivedAt));
+    this.logger.warn(`orderId=${entry.orderId} was missing from the order book: recorded from tp-manager's journal`, { orderId: entry.orderId });
   }
 
   private withDelivery(record: OrderRecord): OrderResponse {

@@ -124,6 +124,15 @@ export class OrderBook {
     })();
   }
 
+  /** An attempt of an existing order, without changing the order (record() decides what its result means). */
+  addAttempt(orderId: string, commandId: string, now = new Date()): void {
+    this.sql.insertAttempt.run(commandId, orderId, now.toISOString());
+  }
+
+  hasAttempt(commandId: string): boolean {
+    return this.sql.attempt.get(commandId) !== undefined;
+  }
+
   /** The attempt never reached the terminal (tp-manager never journaled it): the order may be paid again. */
   fail(orderId: string, commandId: string, response: OrderResponse, now = new Date()): void {
     this.sql.fail.run(JSON.stringify(response), now.toISOString(), orderId, commandId);
