@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
+import { ORDER_EXAMPLE } from '../packages/supervisor/src/http/openapi';
 import { freePort, waitUntil } from './net';
 import { runTs, type Running } from './processes';
 import { openPtyPair, type PtyPair } from './pty';
@@ -231,24 +232,7 @@ async function startSimulator(
   return { simulator, controlUrl: controlUrl! };
 }
 
-/** The seed's example request, with the contract's example e-mail (the seed's was hidden by its web page). */
+/** The seed's example request (the one the OpenAPI description shows), with its own orderId. */
 export function seedOrder(orderId: string): Record<string, unknown> {
-  return {
-    amount: 100,
-    orderId,
-    currency: 'EUR',
-    basket: {
-      european_article_numbering: 4711892728946,
-      product_reference: 'NF-a1690',
-      type: 'good',
-      quantity: 1,
-      name: 'My first product',
-      unit_price: 8.99,
-      tax_rate: 0,
-      discount: 0,
-      total_amount: 8.99,
-    },
-    customer: { id: 283749291, firstname: 'John', lastname: 'Doe', email: 'johnDoe@test.com' },
-    customData: { shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 },
-  };
+  return { ...structuredClone(ORDER_EXAMPLE), orderId };
 }

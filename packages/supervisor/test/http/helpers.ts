@@ -6,30 +6,14 @@ import { ConnectorError } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from '../../src/contract';
 import type { ConnectorService } from '../../src/service';
 import { createApp } from '../../src/http/app';
+import { ORDER_EXAMPLE } from '../../src/http/openapi';
 
 export const LOGIN = 'kiosk';
 export const PASSWORD = 'S3cret-pwd!';
 
-/** The seed guide's example, with the contract's e-mail address. */
+/** The seed guide's example, with the contract's e-mail address (the one the OpenAPI description shows). */
 export function seedExample() {
-  return {
-    amount: 100,
-    orderId: 'Order_12345',
-    currency: 'EUR',
-    basket: {
-      european_article_numbering: 4711892728946,
-      product_reference: 'NF-a1690',
-      type: 'good',
-      quantity: 1,
-      name: 'My first product',
-      unit_price: 8.99,
-      tax_rate: 0,
-      discount: 0,
-      total_amount: 8.99,
-    },
-    customer: { id: 283749291, firstname: 'John', lastname: 'Doe', email: 'johnDoe@test.com' },
-    customData: { shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 },
-  };
+  return structuredClone(ORDER_EXAMPLE);
 }
 
 /** What a real service answers for a paid order: the echo of the request plus a terminal receipt. */
