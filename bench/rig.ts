@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
-import { HASH_KEY, HIPAY_LOGIN, HIPAY_PASSWORD, LOGIN, PASSWORD } from '../test-support/connector';
+import { HASH_KEY, HIPAY_LOGIN, HIPAY_PASSWORD, LOGIN, PASSWORD, testConfig, writeConfig } from '../test-support/connector';
 import { freePort } from '../test-support/net';
 import { openPtyPair, type PtyPair } from '../test-support/pty';
 import { HipayTiming } from './hipay-timing';
@@ -86,24 +86,7 @@ export class Rig {
     );
     const { match } = await simulator.ready;
     const [localPort, zmqPort] = [await freePort(), await freePort()];
-    const config: Record<string, string> = {
-      SERIAL_PORT: pty.ecr,
-      TERMINAL_PROTOCOL: options.protocol,
-      LOCAL_PORT: String(localPort),
-      TERMINAL_MANAGER_LOGIN: LOGIN,
-      TERMINAL_MANAGER_PWD: PASSWORD,
-      HIPAY_LOGIN,
-      HIPAY_PWD: HIPAY_PASSWORD,
-      HIPAY_URL: sandbox.url,
-      HIPAY_HASHKEY: HASH_KEY,
-      HIPAY_MID: '00001340',
-      HIPAY_ACQUIRER_ID: '1234567',
-      UPDATE_TIME: '04:00',
-      TP_MANAGER_ENDPOINT: `tcp://127.0.0.1:${zmqPort}`,
-      PAYMENT_TIMEOUT_S: '20',
-      LOG_LEVEL: options.logLevel,
-    };
-    fs.writeFileSync(path.join(dataDir, 'config.txt'), Object.entries(config).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    writeConfig(dataDir, testConfig({ ecrPath: pty.ecr, protocol: options.protocol, localPort, zmqPort, hipayUrl: sandbox.url, logLevel: options.logLevel }));
     return new Rig(options, dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, match[1]!, sandbox, hipay);
   }
 

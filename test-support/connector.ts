@@ -18,6 +18,38 @@ export const HIPAY_LOGIN = '94654727.stage-secure-gateway.hipay-tpp.com';
 export const HIPAY_PASSWORD = 'Test_hipay-secret-9917';
 export const HASH_KEY = 'hash-key-for-tests-5521';
 
+/** config.txt of a connector under test or bench: the terminal on a pty, HiPay at a local sandbox. */
+export function testConfig(o: {
+  ecrPath: string;
+  protocol: 'concert-v2' | 'concert-v3';
+  localPort: number;
+  zmqPort: number;
+  hipayUrl: string;
+  logLevel: string;
+}): Record<string, string> {
+  return {
+    SERIAL_PORT: o.ecrPath,
+    TERMINAL_PROTOCOL: o.protocol,
+    LOCAL_PORT: String(o.localPort),
+    TERMINAL_MANAGER_LOGIN: LOGIN,
+    TERMINAL_MANAGER_PWD: PASSWORD,
+    HIPAY_LOGIN,
+    HIPAY_PWD: HIPAY_PASSWORD,
+    HIPAY_URL: o.hipayUrl,
+    HIPAY_HASHKEY: HASH_KEY,
+    HIPAY_MID: '00001340',
+    HIPAY_ACQUIRER_ID: '1234567',
+    UPDATE_TIME: '04:00',
+    TP_MANAGER_ENDPOINT: `tcp://127.0.0.1:${o.zmqPort}`,
+    PAYMENT_TIMEOUT_S: '20',
+    LOG_LEVEL: o.logLevel,
+  };
+}
+
+export function writeConfig(dataDir: string, config: Record<string, string>): void {
+  fs.writeFileSync(path.join(dataDir, 'config.txt'), Object.entries(config).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+}
+
 export type ProcessName = 'tp-manager' | 'supervisor';
 
 export interface ConnectorOptions {
@@ -75,25 +107,8 @@ export class ConnectorUnderTest {
     const pty = await openPtyPair(fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-pty-')));
     const requestLog = path.join(dataDir, 'terminal-requests.jsonl');
     const { simulator, controlUrl } = await startSimulator(protocol, pty.terminal, requestLog, options.outcome ?? 'approve', options.delayMs ?? 200);
-    const config: Record<string, string> = {
-      SERIAL_PORT: pty.ecr,
-      TERMINAL_PROTOCOL: protocol,
-      LOCAL_PORT: String(localPort),
-      TERMINAL_MANAGER_LOGIN: LOGIN,
-      TERMINAL_MANAGER_PWD: PASSWORD,
-      HIPAY_LOGIN,
-      HIPAY_PWD: HIPAY_PASSWORD,
-      HIPAY_URL: sandbox.url,
-      HIPAY_HASHKEY: HASH_KEY,
-      HIPAY_MID: '00001340',
-      HIPAY_ACQUIRER_ID: '1234567',
-      UPDATE_TIME: '04:00',
-      TP_MANAGER_ENDPOINT: `tcp://127.0.0.1:${zmqPort}`,
-      PAYMENT_TIMEOUT_S: '20',
-      LOG_LEVEL: 'debug',
-      ...options.config,
-    };
-    fs.writeFileSync(path.join(dataDir, 'config.txt'), Object.entries(config).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    const config = { ...testConfig({ ecrPath: pty.ecr, protocol, localPort, zmqPort, hipayUrl: sandbox.url, logLevel: 'debug' }), ...options.config };
+    writeConfig(dataDir, config);
     const connector = new ConnectorUnderTest(dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, controlUrl, requestLog, sandbox, protocol);
     await connector.startProcess('tp-manager');
     await connector.startProcess('supervisor');
