@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import { dataPaths, runProcess } from '@ecr/common';
 import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
 import { Connector } from './connector-service';
+import { JournalSync } from './journal-sync';
+import { OrderRecorder } from './order-recorder';
 import { createHipayClient, HipayOutbox } from './hipay';
 import { createApp } from './http';
 import { startMaintenance, withMaintenance } from './maintenance';
@@ -42,12 +44,14 @@ runProcess('supervisor', async ({ config, logger, version }) => {
 
   const tp = new TpManagerClient({ endpoint: config.tpManagerEndpoint }, logger);
   tp.startHeartbeat();
-  const connector = new Connector(orders, tp, outbox, logger, {
+  const recorder = new OrderRecorder(orders, outbox, logger);
+  const connector = new Connector(orders, tp, outbox, recorder, logger, {
     paymentTimeoutMs: config.paymentTimeoutS * 1000,
     hipayTimeoutMs: config.hipayTimeoutMs,
     version,
   });
-  connector.startSync();
+  const journalSync = new JournalSync(orders, tp, recorder, logger, () => connector.activeCommandId);
+  journalSync.start();
   const maintenance = startMaintenance({ config, connector, logger, version });
 
   const service = withMaintenance(connector, maintenance);
@@ -69,7 +73,7 @@ runProcess('supervisor', async ({ config, logger, version }) => {
 
   return async () => {
     maintenance.stop();
-    connector.stopSync();
+    journalSync.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     tp.close();

@@ -21,6 +21,11 @@ export function buildOrderResponse(order: ValidatedOrder, entry: JournalEntry, n
   };
 }
 
+/** A Failure answer decided by the connector itself (the terminal gave no result). */
+export function failureResponse(order: ValidatedOrder, error: string): OrderResponse {
+  return { status: 'Failure', error, receipt: null, ticket: null, ...echo(order), notificationHipaySent: false };
+}
+
 /** The request's own fields as the kiosk sent them. */
 export function echo(order: ValidatedOrder): Pick<OrderResponse, 'amount' | 'currency' | 'orderId' | 'basket' | 'customer' | 'customData'> {
   return {

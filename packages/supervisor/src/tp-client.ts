@@ -152,3 +152,10 @@ function errText(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return e.code === 'EAGAIN' ? 'timed out' : (e.message ?? String(err));
 }
+
+/** The reply of the expected type, or the ConnectorError it carries. */
+export function expectReply<T extends Reply['type' & keyof Reply] | string>(reply: Reply, type: T): Extract<Reply, { ok: true; type: T }> {
+  if (!reply.ok) throw new ConnectorError(reply.code, reply.message);
+  if (reply.type !== type) throw new ConnectorError('internal', `tp-manager answered ${type} with ${reply.type}`);
+  return reply as Extract<Reply, { ok: true; type: T }>;
+}
