@@ -194,7 +194,20 @@ function resultOf(protocol: Protocol, payload: Buffer): { result?: PaymentResult
 }
 
 /** Everything of a result a kiosk, a log or HiPay may see, as one text. */
-const shown = (result: PaymentResult) => JSON.stringify(result);
+/**
+ * Every text of a result, one per line. Not JSON.stringify: its escapes make digits of their own ("\u0004"
+ * holds "0004") that would join a run of the card's digits into a number the result does not hold.
+ */
+const shown = (result: PaymentResult): string => {
+  const texts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string' || typeof v === 'number') texts.push(String(v));
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(result);
+  return texts.join('\n');
+};
 
 /** Returns true when the payload gave a result (so a property can tell it did not only test refusals). */
 function expectNoFullPan(protocol: Protocol, payload: Buffer, pans: readonly string[]): boolean {

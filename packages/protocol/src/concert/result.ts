@@ -53,7 +53,8 @@ export function v3AnswerToResult(answer: V3Answer, request?: Pick<V3Request, 'am
   const label = applicationLabel(answer.application, answer.aid);
   if (label) result.applicationLabel = label;
   // A terminal prints masked numbers on tickets; masking again costs nothing and guards the exception.
-  if (answer.ticket) result.ticket = answer.ticket.map(maskPansInText);
+  // Control characters have no place on a printed ticket; shown as '?' they cannot join digits either.
+  if (answer.ticket) result.ticket = answer.ticket.map((line) => maskPansInText(line.replace(/[\u0000-\u001f\u007f]/g, '?')));
   result.receipt = receiptFields(result);
   return result;
 }
