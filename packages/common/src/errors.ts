@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'not-found' // no such order (404)
   | 'internal';
 
+/** The contract's own words for a terminal that does not answer (its 599 example). */
+export const CONNECTION_TIME_OUT = 'Connection time out';
+
 export class ConnectorError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -5,7 +5,7 @@
  * (order-recorder.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { ConnectorError, type CheckStatus, type Reply, type TlcResult } from '@ecr/common';
+import { CONNECTION_TIME_OUT, ConnectorError, type CheckStatus, type Reply, type TlcResult } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
 import type { ConnectorService, HealthReport, StoredOrder, VersionInfo } from './service';
 import type { OrderBook, OrderRecord } from './order-book';
@@ -105,12 +105,12 @@ export class Connector implements ConnectorService {
     this.recorder.record(reply.entry);
     const record = this.orders.get(order.orderId)!;
     const result = reply.entry.result!;
-    if (result.connectorCode === 'terminal-timeout') throw new ConnectorError('terminal-timeout', 'Connection time out');
+    if (result.connectorCode === 'terminal-timeout') throw new ConnectorError('terminal-timeout', CONNECTION_TIME_OUT);
     if (result.connectorCode === 'line-lost') {
       throw new ConnectorError('outcome-unknown', `${result.reason}; ask GET /order/${order.orderId} for the terminal's answer`);
     }
     if (result.connectorCode === 'not-connected' || result.connectorCode === 'send-failed') {
-      throw new ConnectorError('not-connected', `Connection time out: ${result.reason ?? 'terminal not connected'}`);
+      throw new ConnectorError('not-connected', `${CONNECTION_TIME_OUT}: ${result.reason ?? 'terminal not connected'}`);
     }
     if (record.state === 'paid') {
       const delivered = await this.delivery.deliverNow(order.orderId, this.options.hipayTimeoutMs).catch(() => false);

@@ -3,7 +3,7 @@
  * `[{"error":"..."}]` with a one-line message; a client's mistake is never a 500 and never a stack trace.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { ErrorCode } from '@ecr/common';
+import { CONNECTION_TIME_OUT, type ErrorCode } from '@ecr/common';
 import type { HttpLogger } from './logger';
 
 export type ErrorBody = [{ error: string }];
@@ -22,7 +22,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 /** The contract's own wording for a terminal that does not answer. */
-export const TERMINAL_TIMEOUT_MESSAGE = 'Connection time out';
+export const TERMINAL_TIMEOUT_MESSAGE = CONNECTION_TIME_OUT;
 
 /** An answer decided by the HTTP layer itself (bad input, unsupported body...). */
 export class HttpError extends Error {
