@@ -36,8 +36,15 @@ rem tp-manager: alive by its pid.
 if /i not "%1"=="supervisor" exit /b 0
 if %ECR_AGE_S% lss %GRACE_S% exit /b 0
 set "SUPERVISOR_PID=%ECR_PID%"
-"%ECR_NODE_BIN%" "%ECR_ROOT%\scripts\lib\health.js" > "%ECR_RUN%\.health.txt" 2>&1
+rem The probe reads config.txt with the programs' own loader: compiled when built, else through tsx.
+set "HEALTH_ROOT=%ECR_ROOT%"
+if exist "%ECR_DATA%\releases\current\packages\" set "HEALTH_ROOT=%ECR_DATA%\releases\current"
+set "HEALTH_ARGS=--conditions=source --import tsx "%HEALTH_ROOT%\packages\supervisor\src\health-check.ts""
+if exist "%HEALTH_ROOT%\packages\supervisor\dist\health-check.js" set "HEALTH_ARGS="%HEALTH_ROOT%\packages\supervisor\dist\health-check.js""
+pushd "%HEALTH_ROOT%"
+"%ECR_NODE_BIN%" %HEALTH_ARGS% > "%ECR_RUN%\.health.txt" 2>&1
 set "HEALTH_RC=%ERRORLEVEL%"
+popd
 set "REASON="
 for /f "usebackq delims=" %%L in ("%ECR_RUN%\.health.txt") do if not defined REASON set "REASON=%%L"
 del "%ECR_RUN%\.health.txt" 2>nul

@@ -28,7 +28,8 @@ for name in "${ECR_NAMES[@]}"; do
   fi
   [[ $name == supervisor ]] || continue # tp-manager: alive by its pid
   (($(ecr_age_s "$pid") >= grace_s)) || continue
-  reason=$("$ECR_NODE_BIN" "$ECR_ROOT/scripts/lib/health.js" 2>&1)
+  ecr_command supervisor health-check
+  reason=$(cd "$ECR_CWD" && "${ECR_CMD[@]}" 2>&1)
   case $? in
     0) ;;
     2) say "always-up: cannot check the supervisor's health: $reason" ;;

@@ -89,13 +89,13 @@ ecr_program_root() {
 }
 
 # The command line of a program (ECR_CMD) and where it runs (ECR_CWD): compiled JavaScript when
-# packages/<name>/dist/main.js exists, else the TypeScript sources through tsx. ECR_RUNTIME=compiled|source
-# forces one.
+# packages/<name>/dist/<entry>.js exists, else the TypeScript sources through tsx. ECR_RUNTIME=compiled|source
+# forces one. The entry is main (the program) unless named (health-check: the watchdog's probe).
 ecr_command() {
-  local name=$1 root compiled source runtime=${ECR_RUNTIME:-auto}
+  local name=$1 entry=${2:-main} root compiled source runtime=${ECR_RUNTIME:-auto}
   root=$(ecr_program_root)
-  compiled=$root/packages/$name/dist/main.js
-  source=$root/packages/$name/src/main.ts
+  compiled=$root/packages/$name/dist/$entry.js
+  source=$root/packages/$name/src/$entry.ts
   case $runtime in
     auto) if [[ -f $compiled ]]; then runtime=compiled; else runtime=source; fi ;;
     compiled | source) ;;
