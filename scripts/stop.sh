@@ -8,18 +8,7 @@ ECR_PROG=stop
 
 # The supervisor first: it would otherwise log that tp-manager went away.
 names=(supervisor tp-manager)
-case ${1:-} in
-  -h | --help)
-    echo "usage: $0 [tp-manager|supervisor]   (data directory: \$ECR_DATA_DIR or data/)"
-    exit 0
-    ;;
-  '') ;;
-  *)
-    (($# == 1)) || { echo "usage: $0 [tp-manager|supervisor]" >&2; exit 2; }
-    ecr_check_name "$1"
-    names=("$1")
-    ;;
-esac
+ecr_names_from_args "$@"
 
 ecr_init_paths
 ecr_lock wait

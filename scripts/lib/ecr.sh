@@ -90,6 +90,22 @@ ecr_program_root() {
 
 # The command line of a program (ECR_CMD) and where it runs (ECR_CWD): compiled JavaScript when
 # packages/<name>/dist/<entry>.js exists, else the TypeScript sources through tsx. ECR_RUNTIME=compiled|source
+# launch and stop take no argument (both programs, in the caller's order in `names`) or one program's name.
+ecr_names_from_args() {
+  case ${1:-} in
+    -h | --help)
+      echo "usage: $0 [tp-manager|supervisor]   (data directory: \$ECR_DATA_DIR or data/)"
+      exit 0
+      ;;
+    '') ;;
+    *)
+      (($# == 1)) || { echo "usage: $0 [tp-manager|supervisor]" >&2; exit 2; }
+      ecr_check_name "$1"
+      names=("$1")
+      ;;
+  esac
+}
+
 # forces one. The entry is main (the program) unless named (health-check: the watchdog's probe).
 ecr_command() {
   local name=$1 entry=${2:-main} root compiled source runtime=${ECR_RUNTIME:-auto}
