@@ -15,6 +15,8 @@ import {
   parseSerialFormat,
   parseTerminalLink,
   parseTerminalProtocol,
+  parseTerminalProfile,
+  parseZvtPassword,
   parseTime,
   parseUpdateSource,
   type LogLevel,
@@ -22,6 +24,7 @@ import {
   type SerialFormat,
   type TerminalLink,
   type TerminalProtocol,
+  type TerminalProfile,
   type TimeOfDay,
 } from './config-values';
 
@@ -35,6 +38,8 @@ export interface ConfigValues {
   HIPAY_PWD: string;
   UPDATE_TIME: TimeOfDay;
   TERMINAL_PROTOCOL: TerminalProtocol;
+  TERMINAL_PROFILE: TerminalProfile;
+  ZVT_PASSWORD: string;
   BAUD_RATE: number;
   SERIAL_FORMAT: SerialFormat;
   BIND_ADDRESS: string;
@@ -81,6 +86,8 @@ export const CONFIG_SPECS: { readonly [K in ConfigKey]: KeySpec<ConfigValues[K]>
   HIPAY_PWD: { required: 'the HiPay API password', secret: true, parse: anyText },
   UPDATE_TIME: { required: 'the daily maintenance time as hh:mm, e.g. UPDATE_TIME=04:00', parse: parseTime },
   TERMINAL_PROTOCOL: { default: 'concert-v3', parse: parseTerminalProtocol },
+  TERMINAL_PROFILE: { default: 'generic', parse: parseTerminalProfile },
+  ZVT_PASSWORD: { default: '000000', parse: parseZvtPassword },
   BAUD_RATE: { default: '9600', parse: parseBaudRate },
   SERIAL_FORMAT: { default: '8N1', parse: parseSerialFormat },
   BIND_ADDRESS: { default: '127.0.0.1', parse: parseBindAddress },

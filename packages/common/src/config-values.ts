@@ -108,6 +108,19 @@ export function parseTerminalProtocol(raw: string): Parsed<TerminalProtocol> {
   return fail('is not a terminal protocol: expected concert-v2 or concert-v3');
 }
 
+/** TERMINAL_PROFILE: how the terminal frames requests beyond its protocol (terminal-protocols.md, "Real terminals"). */
+export type TerminalProfile = 'generic' | 'hipay-nepting';
+
+export function parseTerminalProfile(raw: string): Parsed<TerminalProfile> {
+  const value = raw.toLowerCase();
+  if (value === 'generic' || value === 'hipay-nepting') return ok(value);
+  return fail("is not a terminal profile: expected generic, or hipay-nepting (HiPay's Android terminals, CR/LF after each request)");
+}
+
+export function parseZvtPassword(raw: string): Parsed<string> {
+  return /^\d{6}$/.test(raw) ? ok(raw) : fail("is not a ZVT password: expected the terminal's 6 digits, e.g. ZVT_PASSWORD=000000");
+}
+
 export const STANDARD_BAUD_RATES = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400] as const;
 
 export function parseBaudRate(raw: string): Parsed<number> {

@@ -17,13 +17,14 @@ import {
   type SerialFormat,
   type TerminalLink,
   type TerminalProtocol,
+  type TerminalProfile,
   type TimeOfDay,
 } from './config-values';
 import { resolveDataDir } from './data-dir';
 
 export { ConfigError } from './config-error';
 export { CONFIG_KEYS, envName, type ConfigKey } from './config-keys';
-export type { LogLevel, SerialFormat, TerminalLink, TerminalProtocol, TimeOfDay } from './config-values';
+export type { LogLevel, SerialFormat, TerminalLink, TerminalProfile, TerminalProtocol, TimeOfDay } from './config-values';
 
 /** Where a key's value came from. A value derived from another key (HIPAY_URL) counts as a default. */
 export type ConfigSource =
@@ -45,6 +46,8 @@ export interface Config {
   readonly hipaySandbox: boolean;
   readonly updateTime: Readonly<TimeOfDay>;
   readonly terminalProtocol: TerminalProtocol;
+  readonly terminalProfile: TerminalProfile;
+  readonly zvtPassword: string;
   readonly baudRate: number;
   readonly serialFormat: Readonly<SerialFormat>;
   readonly bindAddress: string;
@@ -201,6 +204,8 @@ export function parseConfig(
     hipaySandbox,
     updateTime: v.UPDATE_TIME,
     terminalProtocol: v.TERMINAL_PROTOCOL,
+    terminalProfile: v.TERMINAL_PROFILE,
+    zvtPassword: v.ZVT_PASSWORD,
     baudRate: v.BAUD_RATE,
     serialFormat: v.SERIAL_FORMAT,
     bindAddress: v.BIND_ADDRESS,
@@ -255,6 +260,8 @@ export function configSummary(config: Config): Record<string, string> {
     HIPAY_PWD: secret(config.hipayPwd),
     UPDATE_TIME: time,
     TERMINAL_PROTOCOL: config.terminalProtocol,
+    TERMINAL_PROFILE: config.terminalProfile,
+    ZVT_PASSWORD: config.zvtPassword ? '***' : '',
     BAUD_RATE: String(config.baudRate),
     SERIAL_FORMAT: serialFormatText(config.serialFormat),
     BIND_ADDRESS: config.bindAddress,

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'not-connected' // the line to the terminal is down (599)
   | 'outcome-unknown' // tp-manager stopped answering during a payment: ask GET /order/{orderId} later (599)
   | 'not-found' // no such order (404)
+  | 'unavailable' // tp-manager cannot record a payment now (journal not writable: disk full, I/O error) (503)
   | 'internal';
 
 /** The contract's own words for a terminal that does not answer (its 599 example). */

@@ -33,6 +33,24 @@ export interface JournalEntry {
   finishedAt?: string;
   /** Monotonic journal sequence number, for "entries since". */
   seq: number;
+  /** The reference sent to the terminal (Concert private field), unique across recreated journals. */
+  ref?: string;
+}
+
+/**
+ * A terminal answer that could not surely be credited to one payment (a reference that is not ours, or no
+ * echo and no single open payment whose amount and currency agree). Kept in the journal for reconciliation,
+ * never guessed onto an order (money rule 3).
+ */
+export interface UnattributedAnswer {
+  /** Row id in tp-manager's journal. */
+  id: number;
+  receivedAt: string;
+  /** The reference the answer carried, if any. */
+  ref?: string;
+  result: PaymentResult;
+  /** Why it was not credited, one line. */
+  why: string;
 }
 
 export type Command =
@@ -41,7 +59,10 @@ export type Command =
    * queue while tp-manager was away never reaches the terminal after the kiosk was told it failed.
    */
   | { id: string; type: 'payment'; orderId: string; amount: number; currencyNumeric: string; timeoutMs: number; sentAt: number }
-  /** Stop waiting for the payment in progress (the terminal may still answer later: it is journaled). */
+  /**
+   * Abort the payment in progress at the terminal. Only a protocol that has an abort message does it (ZVT
+   * `06 B0`); the payment then ends with the terminal's own answer. Concert has none: 'unsupported'.
+   */
   | { id: string; type: 'cancel' }
   | { id: string; type: 'check' }
   | { id: string; type: 'tlc' }
@@ -54,12 +75,34 @@ export type Command =
   /** The journal entry of a payment command id (for a supervisor that lost the answer). */
   | { id: string; type: 'journal-get'; commandId: string }
   /** Finished journal entries with seq > after, oldest first, at most limit. */
-  | { id: string; type: 'journal-since'; after: number; limit: number };
+  | { id: string; type: 'journal-since'; after: number; limit: number }
+  /** Terminal answers kept for reconciliation (credited to no payment), newest first, at most limit. */
+  | { id: string; type: 'unattributed'; limit: number };
 
 export type CommandType = Command['type'];
 
 
-export type Reply =
+/** What tp-manager tells about itself in every ping. */
+export interface TpManagerState {
+  link: LinkState;
+  /** Why the link is not connected, one line (absent when connected). */
+  linkReason?: string;
+  busy: boolean;
+  /** Id of tp-manager's journal; a new one means the journal was recreated: sync it from its start. */
+  journalId: string;
+  /** How many terminal answers are kept unattributed (GET /health shows them). */
+  unattributed: number;
+  /** Set while the journal cannot be written (disk full, I/O error): new payments are refused. */
+  journalFault?: string;
+}
+
+/**
+ * Every reply carries `instance`, the id of the tp-manager process that answered (new at each start), so
+ * the supervisor notices a restart at its next heartbeat, however short the restart was. The router adds it.
+ */
+export type Reply = ReplyBody & { instance?: string };
+
+export type ReplyBody =
   | { id: string; ok: true; type: 'payment'; entry: JournalEntry }
   | { id: string; ok: true; type: 'cancel'; cancelled: boolean; entry?: JournalEntry }
   | { id: string; ok: true; type: 'check'; status: CheckStatus; link: LinkState }
@@ -68,9 +111,10 @@ export type Reply =
   | { id: string; ok: true; type: 'device-id'; deviceId: string }
   | { id: string; ok: true; type: 'version'; version: string }
   | { id: string; ok: true; type: 'stop' }
-  | { id: string; ok: true; type: 'ping'; link: LinkState; busy: boolean }
-  | { id: string; ok: true; type: 'journal-get'; entry?: JournalEntry }
-  | { id: string; ok: true; type: 'journal-since'; entries: JournalEntry[] }
+  | ({ id: string; ok: true; type: 'ping' } & TpManagerState)
+  | { id: string; ok: true; type: 'journal-get'; entry?: JournalEntry; journalId: string }
+  | { id: string; ok: true; type: 'journal-since'; entries: JournalEntry[]; journalId: string }
+  | { id: string; ok: true; type: 'unattributed'; answers: UnattributedAnswer[] }
   | { id: string; ok: false; code: ErrorCode; message: string };
 
 export type LinkState = 'connected' | 'connecting' | 'disconnected';

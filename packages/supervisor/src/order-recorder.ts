@@ -6,7 +6,7 @@ import { currencyByNumeric, type JournalEntry } from '@ecr/common';
 import type { ValidatedOrder } from './contract';
 import type { OrderBook, OrderRecord } from './order-book';
 import { buildOrderResponse } from './order-response';
-import type { StoredOrder } from './service';
+import type { OutboxCounts, StoredOrder } from './service';
 
 /** What the supervisor needs of the HiPay outbox (hipay/outbox.ts). */
 export interface OrderDelivery {
@@ -18,10 +18,15 @@ export interface OrderDelivery {
     customer?: ValidatedOrder['customer'];
     basketItems?: ValidatedOrder['basketItems'];
     customData?: ValidatedOrder['customData'];
+    /**
+     * Whether HiPay may already hold this order (rebuilt from tp-manager's journal after supervisor.db was
+     * lost, so an earlier delivery is not known): the outbox looks it up before its first post.
+     */
+    lookupFirst?: boolean;
   }): void;
   deliverNow(orderId: string, boundMs: number): Promise<boolean>;
   status(orderId: string): StoredOrder['hipay'] | undefined;
-  counts(): { pending: number; refused: number; delivered?: number };
+  counts(): OutboxCounts;
 }
 
 export interface ServiceLogger {

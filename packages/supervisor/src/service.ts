@@ -30,10 +30,24 @@ export interface StoredOrder {
   };
 }
 
+/** Where delivery to HiPay stands (GET /health's "outbox"). */
+export interface OutboxCounts {
+  pending: number;
+  refused: number;
+  delivered?: number;
+  /** Age of the oldest order not yet delivered, seconds. */
+  oldestPendingAgeS?: number;
+  /** The latest delivery error of a pending order, one line. */
+  lastError?: string;
+  /** Age of the oldest refused order, seconds, and the latest refusal's reason. */
+  oldestRefusedAgeS?: number;
+  lastRefusedReason?: string;
+}
+
 export interface HealthReport {
   supervisor: { pid: number; uptimeS: number; version: string };
   tpManager: { reachable: boolean; link?: string; busy?: boolean };
-  outbox: { pending: number; refused: number };
+  outbox: OutboxCounts;
   maintenance?: unknown;
 }
 

@@ -18,6 +18,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   'not-connected': 599,
   'outcome-unknown': 599,
   'not-found': 404,
+  unavailable: 503,
   internal: 500,
 };
 
