@@ -218,8 +218,10 @@ const OrderStatus: JsonSchema = {
     ...orderResponseProperties,
     orderState: {
       type: 'string',
-      enum: ['in-progress', 'done', 'outcome-unknown'],
-      description: "'outcome-unknown': the request reached the terminal but no answer came (time-out, line lost, tp-manager restarted); a late answer still lands here, and the orderId cannot be paid again meanwhile.",
+      enum: ['in-progress', 'done', 'outcome-unknown', 'paid-other-amount'],
+      description:
+        "'outcome-unknown': the request reached the terminal but no answer came (time-out, line lost, tp-manager restarted); a late answer still lands here, and the orderId cannot be paid again meanwhile. " +
+        "'paid-other-amount': the terminal approved another amount or currency than asked; the answer is Failure naming what was paid, and HiPay gets what was paid.",
     },
     hipay: ref('HipayDelivery'),
   },
@@ -286,13 +288,46 @@ const HealthReport: JsonSchema = {
     tpManager: {
       type: 'object',
       required: ['reachable'],
-      properties: { reachable: { type: 'boolean' }, link: { type: 'string' }, busy: { type: 'boolean' } },
+      properties: {
+        reachable: { type: 'boolean' },
+        link: { type: 'string' },
+        linkReason: { type: 'string', description: 'Why the link to the terminal is not connected.' },
+        busy: { type: 'boolean' },
+        journalFault: { type: 'string', description: "Set while tp-manager's journal cannot be written: payments are refused (503)." },
+        unattributed: { type: 'integer', minimum: 0, description: 'Terminal answers credited to no order, kept for reconciliation.' },
+        unattributedRecent: {
+          type: 'array',
+          description: 'The newest of them; card numbers masked.',
+          items: {
+            type: 'object',
+            required: ['receivedAt', 'outcome', 'amount', 'why'],
+            properties: {
+              receivedAt: { type: 'string' },
+              ref: { type: 'string' },
+              outcome: { type: 'string' },
+              amount: { type: 'string', examples: ['1.00 EUR'] },
+              maskedPan: { type: 'string' },
+              authorisationNumber: { type: 'string' },
+              why: { type: 'string' },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
       additionalProperties: false,
     },
     outbox: {
       type: 'object',
       required: ['pending', 'refused'],
-      properties: { pending: { type: 'integer', minimum: 0 }, refused: { type: 'integer', minimum: 0 } },
+      properties: {
+        pending: { type: 'integer', minimum: 0 },
+        refused: { type: 'integer', minimum: 0 },
+        delivered: { type: 'integer', minimum: 0 },
+        oldestPendingAgeS: { type: 'number', minimum: 0 },
+        lastError: { type: 'string' },
+        oldestRefusedAgeS: { type: 'number', minimum: 0 },
+        lastRefusedReason: { type: 'string' },
+      },
       additionalProperties: false,
     },
     maintenance: { description: 'State of the daily maintenance.' },
