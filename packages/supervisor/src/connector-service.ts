@@ -5,28 +5,44 @@
  * (order-recorder.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { CONNECTION_TIME_OUT, ConnectorError, type CheckStatus, type Reply, type TlcResult } from '@ecr/common';
+import { CONNECTION_TIME_OUT, ConnectorError, type CheckStatus, type JournalEntry, type Reply, type TlcResult } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
-import type { ConnectorService, HealthReport, StoredOrder, VersionInfo } from './service';
-import type { OrderBook, OrderRecord } from './order-book';
-import { expectReply, type TpManagerClient } from './tp-client';
-import { failureResponse } from './order-response';
+import type { ConnectorService, HealthReport, StoredOrder, UnattributedSummary, VersionInfo } from './service';
+import { isPaid, type OrderBook, type OrderRecord } from './order-book';
+import { expectReply, TpManagerRestarted, type TpManagerPort } from './tp-port';
+import { describeMoney, failureResponse } from './order-response';
 import type { OrderDelivery, OrderRecorder, ServiceLogger } from './order-recorder';
-
 
 export interface ServiceOptions {
   paymentTimeoutMs: number;
   hipayTimeoutMs: number;
   version: string;
+  /** Pause between two journal look-ups while settling a payment whose reply was lost (default 500 ms). */
+  settlePollMs?: number;
 }
 
+/** How a payment's wait ended: tp-manager's reply, the order book recording its result first, or an error. */
+type Ending = { kind: 'reply'; reply: Reply } | { kind: 'recorded'; record: OrderRecord } | { kind: 'error'; err: unknown };
+
+/** GET /order/{orderId}'s orderState of each order book state. */
+const ORDER_STATE: Record<OrderRecord['state'], StoredOrder['state']> = {
+  'in-progress': 'in-progress',
+  paid: 'done',
+  'paid-other-amount': 'paid-other-amount',
+  failed: 'done',
+  unknown: 'outcome-unknown',
+};
+
+/** How many unattributed terminal answers GET /health lists (newest first). */
+const HEALTH_UNATTRIBUTED = 5;
+
 export class Connector implements ConnectorService {
-  private active?: { orderId: string; commandId: string };
+  private active?: { orderId: string; commandId: string; settled: Promise<OrderResponse | undefined> };
   private readonly startedAt = Date.now();
 
   constructor(
     private readonly orders: OrderBook,
-    private readonly tp: TpManagerClient,
+    private readonly tp: TpManagerPort,
     private readonly delivery: OrderDelivery,
     private readonly recorder: OrderRecorder,
     private readonly logger: ServiceLogger,
@@ -43,10 +59,10 @@ export class Connector implements ConnectorService {
     return this.active?.commandId;
   }
 
-
   async order(order: ValidatedOrder): Promise<OrderResponse> {
     const existing = this.orders.get(order.orderId);
-    if (existing?.state === 'paid') return this.withDelivery(existing);
+    if (existing && existing.state !== 'failed') this.refuseOtherContents(existing, order);
+    if (existing && isPaid(existing.state)) return this.withDelivery(existing);
     if (existing?.state === 'in-progress') {
       throw new ConnectorError('in-progress', `order ${order.orderId} is being paid right now; ask GET /order/${order.orderId} for its outcome`);
     }
@@ -62,57 +78,128 @@ export class Connector implements ConnectorService {
     const commandId = randomUUID();
     const begun = this.orders.begin(order, commandId);
     if (!begun.started) return this.order(order);
-    this.active = { orderId: order.orderId, commandId };
+    const paying = this.pay(order, commandId);
+    this.active = { orderId: order.orderId, commandId, settled: paying.then((r) => r, () => undefined) };
     try {
-      return await this.pay(order, commandId);
+      return await paying;
     } finally {
       this.active = undefined;
     }
   }
 
+  /** One orderId, one order: the same orderId with another amount or currency is refused, naming what is stored. */
+  private refuseOtherContents(existing: OrderRecord, order: ValidatedOrder): void {
+    const stored = existing.order;
+    if (stored.amount === order.amount && stored.currency.numeric === order.currency.numeric) return;
+    const what: Record<Exclude<OrderRecord['state'], 'failed'>, string> = {
+      paid: 'was already paid',
+      'paid-other-amount': 'was already paid (in part)',
+      'in-progress': 'is being paid right now',
+      unknown: 'reached the terminal and its outcome is not known yet',
+    };
+    throw new ConnectorError(
+      'in-progress',
+      `order ${order.orderId} ${what[existing.state as keyof typeof what]}: ${describeMoney(stored.amount, stored.currency.numeric)}; ` +
+        `this request asks ${describeMoney(order.amount, order.currency.numeric)}. Use a new orderId for a new payment`,
+    );
+  }
+
   private async pay(order: ValidatedOrder, commandId: string): Promise<OrderResponse> {
-    let reply: Reply;
+    const deadline = Date.now() + this.options.paymentTimeoutMs + 10_000;
+    // Whichever comes first ends the wait: tp-manager's reply, or the result reaching the order book another
+    // way (the journal sync, e.g. after tp-manager restarted and the reply is lost).
+    const recorded = this.recorder.whenRecorded(commandId);
+    let ending: Ending;
     try {
-      reply = await this.tp.payment(
-        {
-          id: commandId,
-          type: 'payment',
-          orderId: order.orderId,
-          amount: order.amount,
-          currencyNumeric: order.currency.numeric,
-          timeoutMs: this.options.paymentTimeoutMs,
-          sentAt: Date.now(),
-        },
-        this.options.paymentTimeoutMs + 10_000,
-      );
-    } catch (err) {
+      ending = await Promise.race([
+        this.tp
+          .payment(
+            {
+              id: commandId,
+              type: 'payment',
+              orderId: order.orderId,
+              amount: order.amount,
+              currencyNumeric: order.currency.numeric,
+              timeoutMs: this.options.paymentTimeoutMs,
+              sentAt: Date.now(),
+            },
+            this.options.paymentTimeoutMs + 10_000,
+          )
+          .then((reply): Ending => ({ kind: 'reply', reply }), (err: unknown): Ending => ({ kind: 'error', err })),
+        recorded.recorded.then((record): Ending => ({ kind: 'recorded', record })),
+      ]);
+    } finally {
+      recorded.cancel();
+    }
+
+    if (ending.kind === 'recorded') return this.answer(order, ending.record, undefined);
+    if (ending.kind === 'error') {
+      const err = ending.err;
       if (err instanceof ConnectorError && err.code === 'not-connected') {
         // Never sent: the order may be paid again at once.
         this.orders.fail(order.orderId, commandId, failureResponse(order, err.message));
         this.logger.error(`payment orderId=${order.orderId} not sent: ${err.message}`, { orderId: order.orderId });
         throw err;
       }
-      const message = `${(err as Error).message}; ask GET /order/${order.orderId} in a moment`;
-      this.logger.error(`payment orderId=${order.orderId} outcome unknown: ${message}`, { orderId: order.orderId });
-      throw new ConnectorError('outcome-unknown', message);
+      return this.settleFromJournal(order, commandId, err as Error, deadline);
     }
+    const { reply } = ending;
     if (!reply.ok) {
-      this.orders.fail(order.orderId, commandId, { ...failureResponse(order, reply.message) });
+      // tp-manager refused it before the terminal (busy, journal not writable...): nothing was charged.
+      this.orders.fail(order.orderId, commandId, failureResponse(order, reply.message));
       throw new ConnectorError(reply.code, reply.message);
     }
     if (reply.type !== 'payment') throw new ConnectorError('internal', `tp-manager answered a payment with ${reply.type}`);
-
     this.recorder.record(reply.entry);
-    const record = this.orders.get(order.orderId)!;
-    const result = reply.entry.result!;
-    if (result.connectorCode === 'terminal-timeout') throw new ConnectorError('terminal-timeout', CONNECTION_TIME_OUT);
-    if (result.connectorCode === 'line-lost') {
-      throw new ConnectorError('outcome-unknown', `${result.reason}; ask GET /order/${order.orderId} for the terminal's answer`);
+    return this.answer(order, this.orders.get(order.orderId)!, reply.entry);
+  }
+
+  /**
+   * The reply was lost (tp-manager restarted, stopped answering, or the wait ran out): tp-manager's journal
+   * says what became of the command. The kiosk gets the terminal's answer if the journal has it, else 599.
+   */
+  private async settleFromJournal(order: ValidatedOrder, commandId: string, cause: Error, deadline: number): Promise<OrderResponse> {
+    const unknown = (why: string) => {
+      const message = `${why}; ask GET /order/${order.orderId} in a moment`;
+      this.logger.error(`payment orderId=${order.orderId} outcome unknown: ${message}`, { orderId: order.orderId });
+      return new ConnectorError('outcome-unknown', message);
+    };
+    const why = cause instanceof TpManagerRestarted ? `${cause.message}: the payment's outcome is not known yet` : cause.message;
+    for (;;) {
+      let entry: JournalEntry | undefined;
+      try {
+        ({ entry } = expectReply(await this.tp.call({ type: 'journal-get', commandId }, 2000), 'journal-get'));
+      } catch {
+        throw unknown(why);
+      }
+      if (entry?.state === 'done') {
+        this.recorder.record(entry);
+        const record = this.orders.get(order.orderId)!;
+        if (record.state === 'in-progress' || record.commandId !== commandId) throw unknown(why);
+        this.logger.info(`payment orderId=${order.orderId} settled from tp-manager's journal after: ${why}`, { orderId: order.orderId });
+        return this.answer(order, record, entry);
+      }
+      // Not journaled: it may still be on its way; the journal sync settles it. Pending after a restart:
+      // the new process runs it (it got the command), so its answer is worth waiting for, up to the deadline.
+      if (!entry || !(cause instanceof TpManagerRestarted) || Date.now() >= deadline) throw unknown(why);
+      const record = this.orders.get(order.orderId);
+      if (record && record.state !== 'in-progress') return this.answer(order, record, undefined);
+      await new Promise((r) => setTimeout(r, this.options.settlePollMs ?? 500));
     }
-    if (result.connectorCode === 'not-connected' || result.connectorCode === 'send-failed') {
+  }
+
+  /** The kiosk's answer from the recorded order (and the journal entry when there is one). */
+  private async answer(order: ValidatedOrder, record: OrderRecord, entry: JournalEntry | undefined): Promise<OrderResponse> {
+    const result = entry?.result;
+    if (result?.connectorCode === 'terminal-timeout') throw new ConnectorError('terminal-timeout', CONNECTION_TIME_OUT);
+    if (result?.connectorCode === 'not-connected' || result?.connectorCode === 'send-failed') {
       throw new ConnectorError('not-connected', `${CONNECTION_TIME_OUT}: ${result.reason ?? 'terminal not connected'}`);
     }
-    if (record.state === 'paid') {
+    if (record.state === 'unknown') {
+      const reason = result?.reason ?? record.response?.error ?? "the terminal's answer was not received";
+      throw new ConnectorError('outcome-unknown', `${reason}; ask GET /order/${order.orderId} for the terminal's answer`);
+    }
+    if (isPaid(record.state)) {
       const delivered = await this.delivery.deliverNow(order.orderId, this.options.hipayTimeoutMs).catch(() => false);
       // Not stored: every reader of a paid order takes notificationHipaySent from the outbox (withDelivery, getOrder).
       return { ...record.response!, notificationHipaySent: delivered };
@@ -126,21 +213,35 @@ export class Connector implements ConnectorService {
     const hipay = this.delivery.status(orderId) ?? { state: 'not-needed' as const, attempts: 0 };
     return {
       response: record.response && { ...record.response, notificationHipaySent: hipay.state === 'delivered' },
-      state: record.state === 'in-progress' ? 'in-progress' : record.state === 'unknown' ? 'outcome-unknown' : 'done',
+      state: ORDER_STATE[record.state],
       hipay,
     };
   }
 
+  /**
+   * Asks tp-manager to abort the payment at the terminal. Concert cannot: tp-manager answers 'unsupported'
+   * (501) and the payment goes on until the terminal's own answer, which the running POST /order still gets
+   * (money rule 1: no Failure the terminal never gave). Where the protocol can abort (ZVT), the abort is sent
+   * and this answers with the payment's end, which is whatever the terminal answered.
+   */
   async cancel(): Promise<OrderResponse[]> {
-    const reply = await this.tp.call({ type: 'cancel' });
-    const ok = expectReply(reply, 'cancel');
-    if (!ok.cancelled || !ok.entry) return [];
-    this.recorder.record(ok.entry);
-    const record = this.orders.get(ok.entry.orderId);
+    const active = this.active;
+    const ok = expectReply(await this.tp.call({ type: 'cancel' }), 'cancel');
+    if (ok.entry) this.recorder.record(ok.entry);
+    if (!ok.cancelled) return [];
+    if (active && (!ok.entry || ok.entry.id === active.commandId)) {
+      const response = await active.settled;
+      return response ? [response] : [];
+    }
+    const record = ok.entry && this.orders.get(ok.entry.orderId);
     return record?.response ? [record.response] : [];
   }
 
+  /** Refused while a payment runs (money rule 2 and 1: its answer must still reach the kiosk and the journal). */
   async stop(): Promise<void> {
+    if (this.active) {
+      throw new ConnectorError('busy', `a payment is in progress (orderId ${this.active.orderId}): tp-manager is not stopped; ask again when it has ended`);
+    }
     expectReply(await this.tp.call({ type: 'stop' }), 'stop');
   }
 
@@ -169,16 +270,42 @@ export class Connector implements ConnectorService {
     let tpManager: HealthReport['tpManager'] = { reachable: false };
     try {
       const ping = expectReply(await this.tp.call({ type: 'ping' }, 1500), 'ping');
-      tpManager = { reachable: true, link: ping.link, busy: ping.busy };
+      tpManager = {
+        reachable: true,
+        link: ping.link,
+        ...(ping.linkReason !== undefined && { linkReason: ping.linkReason }),
+        busy: ping.busy,
+        ...(ping.journalFault !== undefined && { journalFault: ping.journalFault }),
+        ...(typeof ping.unattributed === 'number' && { unattributed: ping.unattributed }),
+      };
+      if ((ping.unattributed ?? 0) > 0) tpManager.unattributedRecent = await this.recentUnattributed();
     } catch {
       // reported as unreachable
     }
-    const counts = this.delivery.counts();
     return {
       supervisor: { pid: process.pid, uptimeS: Math.round((Date.now() - this.startedAt) / 1000), version: this.options.version },
       tpManager,
-      outbox: { pending: counts.pending, refused: counts.refused },
+      outbox: this.delivery.counts(),
     };
+  }
+
+  /** The newest terminal answers credited to no order, for a technician to reconcile; card numbers masked. */
+  private async recentUnattributed(): Promise<UnattributedSummary[] | undefined> {
+    try {
+      const { answers } = expectReply(await this.tp.call({ type: 'unattributed', limit: HEALTH_UNATTRIBUTED }, 1500), 'unattributed');
+      return answers.map(({ receivedAt, ref, result, why }) => ({
+        receivedAt,
+        ...(ref !== undefined && { ref }),
+        outcome: result.outcome,
+        amount: describeMoney(result.amount, result.currencyNumeric),
+        // The protocol layer masks already; masking again costs nothing and survives a mistake there.
+        ...(result.maskedPan !== undefined && { maskedPan: remask(result.maskedPan) }),
+        ...(result.authorisationNumber !== undefined && { authorisationNumber: result.authorisationNumber }),
+        why,
+      }));
+    } catch {
+      return undefined; // the count is still shown
+    }
   }
 
 
@@ -189,4 +316,9 @@ export class Connector implements ConnectorService {
   }
 }
 
-
+/** At most the first 6 and last 4 digits of a card number stay visible, whatever the masker before did. */
+export function remask(pan: string): string {
+  const s = pan.replace(/\s/g, '');
+  if (s.length < 13) return s.replace(/\d/g, 'X');
+  return s.slice(0, 6) + s.slice(6, -4).replace(/\d/g, 'X') + s.slice(-4);
+}

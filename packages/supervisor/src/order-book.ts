@@ -6,12 +6,20 @@
 import type Database from 'better-sqlite3';
 import type { JournalEntry } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
+import { paidAsAsked } from './order-response';
 
 /**
  * 'unknown': the terminal got the request but its answer never came (time-out, line lost, tp-manager
  * restarted). It may have charged the card, so the orderId is not paid again; a late answer settles it.
+ * 'paid-other-amount': the terminal approved another amount or currency than the one asked (a partial
+ * approval): money moved, so the order is paid (with what was paid), but the kiosk was told Failure.
  */
-export type OrderState = 'in-progress' | 'paid' | 'failed' | 'unknown';
+export type OrderState = 'in-progress' | 'paid' | 'paid-other-amount' | 'failed' | 'unknown';
+
+/** Money moved for this order: it is final, never paid again, and no later non-approval changes it. */
+export function isPaid(state: OrderState): boolean {
+  return state === 'paid' || state === 'paid-other-amount';
+}
 
 /** Placeholder results after which the terminal may still have charged the card. */
 const UNKNOWN_OUTCOME: readonly (string | undefined)[] = ['terminal-timeout', 'interrupted', 'line-lost'];
@@ -102,7 +110,8 @@ export class OrderBook {
 
   /**
    * Records a journal entry of tp-manager. Idempotent. The latest attempt sets the order's answer; an
-   * approved result of any attempt wins (money moved: the order is paid). Returns the order when it changed.
+   * approved result of any attempt wins (money moved: the order is paid, and no later non-approval of any
+   * attempt changes that). Returns the order when it changed.
    */
   record(entry: JournalEntry, respond: (order: ValidatedOrder, entry: JournalEntry) => OrderResponse, now = new Date()): OrderRecord | undefined {
     return this.db.transaction(() => {
@@ -116,9 +125,15 @@ export class OrderBook {
       const order = this.get(attempt.order_id);
       if (!order) return undefined;
       const approved = entry.result.outcome === 'approved';
-      if (!approved && (order.commandId !== entry.id || order.state === 'paid')) return undefined;
+      if (!approved && (order.commandId !== entry.id || isPaid(order.state))) return undefined;
       const response = respond(order.order, entry);
-      const state: OrderState = approved ? 'paid' : UNKNOWN_OUTCOME.includes(entry.result.connectorCode) ? 'unknown' : 'failed';
+      const state: OrderState = approved
+        ? paidAsAsked(order.order, entry.result)
+          ? 'paid'
+          : 'paid-other-amount'
+        : UNKNOWN_OUTCOME.includes(entry.result.connectorCode)
+          ? 'unknown'
+          : 'failed';
       this.sql.finish.run(state, JSON.stringify(response), entry.id, now.toISOString(), order.orderId);
       return this.get(order.orderId);
     })();

@@ -4,7 +4,7 @@
  */
 import { currencyByNumeric, type JournalEntry } from '@ecr/common';
 import type { ValidatedOrder } from './contract';
-import type { OrderBook, OrderRecord } from './order-book';
+import { isPaid, type OrderBook, type OrderRecord } from './order-book';
 import { buildOrderResponse } from './order-response';
 import type { OutboxCounts, StoredOrder } from './service';
 
@@ -36,6 +36,9 @@ export interface ServiceLogger {
 }
 
 export class OrderRecorder {
+  /** Who waits for a command id's result to be recorded (a payment's wait ends whichever way it arrives). */
+  private readonly waiters = new Map<string, Set<(record: OrderRecord) => void>>();
+
   constructor(
     private readonly orders: OrderBook,
     private readonly delivery: OrderDelivery,
@@ -44,24 +47,47 @@ export class OrderRecorder {
 
   /** Records a journal entry (idempotent); returns the order when it changed. */
   record(entry: JournalEntry): OrderRecord | undefined {
-    return this.orders.transaction(() => this.recordInTransaction(entry));
+    const changed = this.orders.transaction(() => this.recordInTransaction(entry));
+    // After the commit: whoever is told has something durable to answer with.
+    if (changed) for (const notify of [...(this.waiters.get(entry.id) ?? [])]) notify(changed);
+    return changed;
+  }
+
+  /** Resolves when a result of this command id changes its order (by any path); cancel() stops listening. */
+  whenRecorded(commandId: string): { recorded: Promise<OrderRecord>; cancel(): void } {
+    let listener!: (record: OrderRecord) => void;
+    const recorded = new Promise<OrderRecord>((resolve) => (listener = resolve));
+    const set = this.waiters.get(commandId) ?? new Set();
+    set.add(listener);
+    this.waiters.set(commandId, set);
+    const cancel = () => {
+      set.delete(listener);
+      if (set.size === 0 && this.waiters.get(commandId) === set) this.waiters.delete(commandId);
+    };
+    return { recorded: recorded.finally(cancel), cancel };
   }
 
   /** The paid order and its outbox row are written together: one commit. */
   private recordInTransaction(entry: JournalEntry): OrderRecord | undefined {
-    if (!this.orders.hasAttempt(entry.id)) this.adopt(entry);
+    const adopted = !this.orders.hasAttempt(entry.id) && this.adopt(entry);
     const changed = this.orders.record(entry, (order, e) => buildOrderResponse(order, e));
-    if (changed?.state === 'paid') {
+    if (changed && isPaid(changed.state) && entry.result) {
       const { order } = changed;
+      const paidAsAsked = changed.state === 'paid';
       try {
+        // HiPay gets what the terminal approved (money rule 4), which differs from the request for a partial approval.
+        const currency = paidAsAsked ? order.currency : currencyByNumeric(entry.result.currencyNumeric);
+        if (!currency) throw new Error(`the terminal approved it in currency ${entry.result.currencyNumeric}, which the connector does not know`);
         this.delivery.add({
           orderId: order.orderId,
-          amount: order.amount,
-          currency: order.currency,
-          authorisationNumber: entry.result?.authorisationNumber,
+          amount: paidAsAsked ? order.amount : entry.result.amount,
+          currency,
+          authorisationNumber: entry.result.authorisationNumber,
           customer: order.customer,
-          basketItems: order.basketItems,
+          // The basket adds up to the amount asked; it does not describe a partial payment.
+          basketItems: paidAsAsked ? order.basketItems : undefined,
           customData: order.customData,
+          ...(adopted ? { lookupFirst: true } : {}),
         });
       } catch (err) {
         // The payment is recorded whatever happens to its HiPay order: never roll back a paid order.
@@ -76,14 +102,15 @@ export class OrderRecorder {
    * cut, or was deleted): tp-manager's journal is the record that money moved, so the order is rebuilt from
    * it (without basket and customer, which only the lost request had) and goes to HiPay like any other.
    */
-  private adopt(entry: JournalEntry): void {
+  private adopt(entry: JournalEntry): boolean {
     const currency = currencyByNumeric(entry.currencyNumeric);
     if (!currency) {
       this.logger.error(`journal entry ${entry.id} (orderId ${entry.orderId}) has an unknown currency ${entry.currencyNumeric}; not recorded`);
-      return;
+      return false;
     }
     if (this.orders.get(entry.orderId)) this.orders.addAttempt(entry.orderId, entry.id, new Date(entry.receivedAt));
     else this.orders.begin({ orderId: entry.orderId, amount: entry.amount, currency }, entry.id, new Date(entry.receivedAt));
     this.logger.warn(`orderId=${entry.orderId} was missing from the order book: recorded from tp-manager's journal`, { orderId: entry.orderId });
+    return true;
   }
 }

@@ -4,13 +4,47 @@
  * blank at the field's width, never invented. Local date and time are the connector's clock when the
  * terminal answered (a fact, not a guess).
  */
-import { completeReceipt, minorToMajorString, RECEIPT_FIELD_WIDTHS, type JournalEntry, type PaymentResult, type ReceiptKey } from '@ecr/common';
+import {
+  completeReceipt,
+  currencyByNumeric,
+  minorToMajorString,
+  RECEIPT_FIELD_WIDTHS,
+  type JournalEntry,
+  type PaymentResult,
+  type ReceiptKey,
+} from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
+
+/** The terminal's approval is for the amount and currency the kiosk asked (money rule 4). */
+export function paidAsAsked(order: ValidatedOrder, result: PaymentResult): boolean {
+  return result.amount === order.amount && result.currencyNumeric === order.currency.numeric;
+}
+
+/** "0.60 EUR" (or "0.60 in currency 840" for a code the connector does not know), from minor units. */
+export function describeMoney(amount: number, currencyNumeric: string): string {
+  const currency = currencyByNumeric(currencyNumeric);
+  return currency ? `${minorToMajorString(amount, currency.exponent)} ${currency.alpha}` : `${amount} minor units of currency ${currencyNumeric}`;
+}
 
 export function buildOrderResponse(order: ValidatedOrder, entry: JournalEntry, notificationHipaySent = false): OrderResponse {
   const result = entry.result!;
   const approved = result.outcome === 'approved';
   const answeredAt = new Date(entry.finishedAt ?? Date.now());
+  if (approved && !paidAsAsked(order, result)) {
+    // Never Success for an amount the customer did not pay: the kiosk must not hand over the goods as asked.
+    const paid = describeMoney(result.amount, result.currencyNumeric);
+    const asked = describeMoney(order.amount, order.currency.numeric);
+    return {
+      status: 'Failure',
+      error:
+        `the terminal approved ${paid} of the ${asked} asked: the order is recorded as paid ${paid} and sent to HiPay ` +
+        `with that amount; settle the difference with the customer`,
+      receipt: null,
+      ticket: null,
+      ...echo(order),
+      notificationHipaySent,
+    };
+  }
   return {
     status: approved ? 'Success' : 'Failure',
     error: approved ? null : failureText(result),

@@ -17,9 +17,10 @@ export interface StoredOrder {
   response: OrderResponse | null;
   /**
    * 'in-progress' while the terminal has not answered; 'outcome-unknown' when the request reached the terminal
-   * but its answer never came (a late one still replaces it).
+   * but its answer never came (a late one still replaces it); 'paid-other-amount' when the terminal approved
+   * another amount or currency than asked: the answer is Failure naming what was paid, HiPay gets what was paid.
    */
-  state: 'in-progress' | 'done' | 'outcome-unknown';
+  state: 'in-progress' | 'done' | 'outcome-unknown' | 'paid-other-amount';
   /** Delivery of the order to HiPay. */
   hipay: {
     state: 'not-needed' | 'pending' | 'delivered' | 'refused';
@@ -44,9 +45,33 @@ export interface OutboxCounts {
   lastRefusedReason?: string;
 }
 
+/** A terminal answer credited to no order (GET /health), for a technician to reconcile. Card number masked. */
+export interface UnattributedSummary {
+  receivedAt: string;
+  ref?: string;
+  outcome: string;
+  /** e.g. "1.00 EUR". */
+  amount: string;
+  maskedPan?: string;
+  authorisationNumber?: string;
+  why: string;
+}
+
 export interface HealthReport {
   supervisor: { pid: number; uptimeS: number; version: string };
-  tpManager: { reachable: boolean; link?: string; busy?: boolean };
+  tpManager: {
+    reachable: boolean;
+    link?: string;
+    /** Why the terminal's link is not connected, one line. */
+    linkReason?: string;
+    busy?: boolean;
+    /** Set while tp-manager's journal cannot be written: payments are refused (503). */
+    journalFault?: string;
+    /** Terminal answers tp-manager could not credit to one payment surely (money rule 3). */
+    unattributed?: number;
+    /** The newest of them. */
+    unattributedRecent?: UnattributedSummary[];
+  };
   outbox: OutboxCounts;
   maintenance?: unknown;
 }
@@ -55,8 +80,12 @@ export interface ConnectorService {
   /** Pays on the terminal (or returns the stored answer for an orderId already paid). */
   order(order: ValidatedOrder): Promise<OrderResponse>;
   getOrder(orderId: string): Promise<StoredOrder>;
-  /** Ends the payment in progress as Failure; [] when none, or the cancelled order's answer. */
+  /**
+   * Asks the terminal to abort the payment in progress: 'unsupported' (501) where the protocol cannot
+   * (Concert), and the payment goes on; where it can, the payment's own end once the terminal answered.
+   */
   cancel(): Promise<OrderResponse[]>;
+  /** Stops tp-manager; refused ('busy', 409) while a payment runs. */
   stop(): Promise<void>;
   reset(): Promise<void>;
   version(): Promise<VersionInfo>;

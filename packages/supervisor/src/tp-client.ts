@@ -2,15 +2,17 @@
  * The supervisor's side of the IPC contract. Each call uses a Request socket of its own from a small pool;
  * a socket that failed is closed, never reused ("Lazy Pirate"). `immediate` keeps a command from queueing
  * while tp-manager is away, so it cannot be delivered minutes later; a payment is never resent by the client.
- * A heartbeat notices a dead tp-manager within seconds and ends the wait of a payment in progress.
+ * A heartbeat notices a dead tp-manager within seconds and ends the wait of a payment in progress. Every reply
+ * names the tp-manager process that sent it (`instance`): a new one means tp-manager restarted, however
+ * briefly, and every command still waiting on the old process is ended at once (its reply will never come).
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
 import { ConnectorError, type Command, type Reply } from '@ecr/common';
+import { TpManagerRestarted, type CommandBody, type PaymentBody, type TpManagerPort } from './tp-port';
 
-/** A command without its id; the client adds a fresh one unless given. */
-export type CommandBody = Command extends infer C ? (C extends { id: string } ? Omit<C, 'id'> & { id?: string } : never) : never;
+export { expectReply, type CommandBody } from './tp-port';
 
 export interface TpClientOptions {
   endpoint: string;
@@ -19,6 +21,14 @@ export interface TpClientOptions {
   heartbeatIntervalMs?: number;
   /** Consecutive unanswered heartbeats before tp-manager counts as down. */
   heartbeatMisses?: number;
+  /** How long a payment waits for the first sight of tp-manager after the supervisor started. */
+  firstSightMs?: number;
+}
+
+/** A command waiting for its reply, and the tp-manager process it was sent to. */
+interface Waiting {
+  instance: string | undefined;
+  abort(instance: string): void;
 }
 
 export interface ClientLogger {
@@ -26,14 +36,18 @@ export interface ClientLogger {
   warn(message: string): void;
 }
 
-/** Emits 'down' (reason) and 'up' when tp-manager's liveness changes. */
-export class TpManagerClient extends EventEmitter {
+/** Emits 'down' (reason) and 'up' when tp-manager's liveness changes, 'restarted' when its process changed. */
+export class TpManagerClient extends EventEmitter implements TpManagerPort {
   private readonly idle: zmq.Request[] = [];
   private readonly open = new Set<zmq.Request>();
   private heartbeatTimer?: NodeJS.Timeout;
   private misses = 0;
   private isUp = false;
+  private seen = false;
   private closed = false;
+  private instance?: string;
+  private readonly waiting = new Set<Waiting>();
+  private readonly firstSightMs: number;
   private readonly replyTimeoutMs: number;
   private readonly heartbeatIntervalMs: number;
   private readonly heartbeatMisses: number;
@@ -46,6 +60,7 @@ export class TpManagerClient extends EventEmitter {
     this.replyTimeoutMs = options.replyTimeoutMs ?? 5000;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 500;
     this.heartbeatMisses = options.heartbeatMisses ?? 4;
+    this.firstSightMs = options.firstSightMs ?? 5000;
     this.setMaxListeners(50);
   }
 
@@ -61,6 +76,7 @@ export class TpManagerClient extends EventEmitter {
         this.misses = 0;
         if (!this.isUp) {
           this.isUp = true;
+          this.seen = true;
           this.logger.info(`tp-manager answering on ${this.options.endpoint}`);
           this.emit('up');
         }
@@ -89,23 +105,59 @@ export class TpManagerClient extends EventEmitter {
       this.discard(socket);
       throw new ConnectorError('not-connected', `tp-manager is not running or not answering on ${this.options.endpoint} (${errText(err)}); the command was not sent`);
     }
+    let abort!: (err: Error) => void;
+    const aborted = new Promise<never>((_, reject) => (abort = reject));
+    const waiting: Waiting = { instance: this.instance, abort: (instance) => abort(new TpManagerRestarted(instance)) };
+    this.waiting.add(waiting);
     try {
-      const [frame] = await socket.receive();
+      const [frame] = await Promise.race([socket.receive(), aborted]);
       this.idle.push(socket);
       const reply = JSON.parse(frame!.toString('utf8')) as Reply;
       if (reply.id !== cmd.id) throw new Error(`reply for ${reply.id} instead of ${cmd.id}`);
+      this.noticeInstance(reply.instance);
       return reply;
     } catch (err) {
       this.discard(socket);
+      if (err instanceof TpManagerRestarted) throw err;
       throw new ConnectorError('outcome-unknown', `no answer from tp-manager on ${this.options.endpoint} within ${Math.round(timeoutMs / 100) / 10} s (${errText(err)})`);
+    } finally {
+      this.waiting.delete(waiting);
     }
+  }
+
+  /** A reply from another process than the last one: tp-manager restarted; what was sent to the old one is lost. */
+  private noticeInstance(instance: string | undefined): void {
+    if (!instance || instance === this.instance) return;
+    const previous = this.instance;
+    this.instance = instance;
+    if (previous === undefined) return;
+    this.logger.warn(`tp-manager restarted (process ${previous} is gone, ${instance} answers): commands sent to the old one are ended`);
+    for (const w of [...this.waiting]) if (w.instance !== instance) w.abort(instance);
+    this.emit('restarted', instance, previous);
+  }
+
+  /** Resolves true as soon as tp-manager answers a heartbeat, false after boundMs. */
+  private waitUp(boundMs: number): Promise<boolean> {
+    if (this.isUp) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (up: boolean) => {
+        clearTimeout(timer);
+        this.off('up', onUp);
+        resolve(up);
+      };
+      const onUp = () => done(true);
+      const timer = setTimeout(() => done(false), boundMs);
+      this.on('up', onUp);
+    });
   }
 
   /**
    * Sends a payment and waits for the terminal's result, or until tp-manager is noticed dead. The command is
    * sent once: after a failure the caller asks the journal (journal-get), it never resends.
    */
-  async payment(body: Extract<CommandBody, { type: 'payment' }> & { id: string }, waitMs: number): Promise<Reply> {
+  async payment(body: PaymentBody, waitMs: number): Promise<Reply> {
+    // Just started: the first heartbeat may not have been answered yet; a short wait beats a false 599.
+    if (!this.isUp && !this.seen && !this.closed) await this.waitUp(this.firstSightMs);
     if (!this.isUp) {
       throw new ConnectorError('not-connected', `tp-manager is not running or not answering on ${this.options.endpoint}; the payment was not sent, nothing was charged`);
     }
@@ -151,11 +203,4 @@ export class TpManagerClient extends EventEmitter {
 function errText(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return e.code === 'EAGAIN' ? 'timed out' : (e.message ?? String(err));
-}
-
-/** The reply of the expected type, or the ConnectorError it carries. */
-export function expectReply<T extends Reply['type' & keyof Reply] | string>(reply: Reply, type: T): Extract<Reply, { ok: true; type: T }> {
-  if (!reply.ok) throw new ConnectorError(reply.code, reply.message);
-  if (reply.type !== type) throw new ConnectorError('internal', `tp-manager answered ${type} with ${reply.type}`);
-  return reply as Extract<Reply, { ok: true; type: T }>;
 }

@@ -56,7 +56,10 @@ export const ROUTE_SPECS: RouteSpec[] = [
     method: 'get',
     path: '/order/{orderId}',
     summary: 'The stored outcome of an order and its delivery to HiPay',
-    description: 'For a kiosk that lost the POST /order answer (timeout, restart).',
+    description:
+      'For a kiosk that lost the POST /order answer (timeout, restart). orderState "paid-other-amount": the terminal ' +
+      'approved another amount or currency than asked; the answer is "Failure" and its error names what was paid, ' +
+      'which is what HiPay gets.',
     tag: 'merchants',
     sideEffects: false,
     ok: arrayOf('OrderStatus', { minItems: 1, maxItems: 1 }),
@@ -66,8 +69,11 @@ export const ROUTE_SPECS: RouteSpec[] = [
     operationId: 'cancelTransaction',
     method: 'get',
     path: '/cancel',
-    summary: 'Cancel the transaction in progress',
-    description: 'Answers [] when no payment is in progress, else the cancelled order\'s answer (status "Failure").',
+    summary: 'Abort the transaction in progress at the terminal',
+    description:
+      '501 when the terminal protocol has no abort (Concert V2 and V3): the payment goes on until the terminal answers ' +
+      '(the customer can cancel on the terminal) and POST /order gets that answer. Where the protocol can abort, the ' +
+      'abort is sent and this answers with the order\'s outcome as the terminal gave it ([] when no payment was running).',
     tag: 'maintenance',
     sideEffects: true,
     ok: arrayOf('OrderResponse', { maxItems: 1 }),
@@ -78,7 +84,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     method: 'get',
     path: '/stop',
     summary: 'Stop the terminal manager cleanly',
-    description: 'Answers [] once the stop is under way.',
+    description: 'Answers [] once the stop is under way; 409 while a payment is in progress (nothing is stopped).',
     tag: 'maintenance',
     sideEffects: true,
     ok: { type: 'array', maxItems: 0 },
@@ -144,7 +150,9 @@ export const ROUTE_SPECS: RouteSpec[] = [
     method: 'get',
     path: '/health',
     summary: 'Health of the connector',
-    description: 'Supervisor, tp-manager reachability and link, HiPay outbox; never touches the terminal.',
+    description:
+      'Supervisor; tp-manager reachability, link (and why it is down), busy, journal fault, terminal answers credited ' +
+      'to no order (count and newest, card numbers masked); HiPay outbox. Never touches the terminal.',
     tag: 'monitoring',
     sideEffects: false,
     ok: arrayOf('HealthReport', { minItems: 1, maxItems: 1 }),
