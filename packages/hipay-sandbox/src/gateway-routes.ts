@@ -5,11 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HipayFaults } from './faults';
 import {
+  duplicateOrder,
+  HipayErrorCode,
   incorrectCredentials,
-  orderAlreadyExists,
   requiredParameterMissing,
   temporarilyUnavailable,
-  transactionNotFound,
+  unknownOrder,
   type HipayErrorAnswer,
 } from './hipay-errors';
 import { hasCredentials, parseForm, readBody, sendJson, sendText } from './http-util';
@@ -58,21 +59,29 @@ export async function handleOrderPost(req: IncomingMessage, res: ServerResponse,
   const checked = validateOrder(fields, ctx.hashKey);
   if (!checked.ok) return sendError(res, checked.error);
   const order = checked.value;
-  if (ctx.store.has(order.orderid)) {
-    ctx.store.countDuplicate();
-    return sendError(res, orderAlreadyExists(order.orderid));
-  }
   const faults = ctx.faults();
+  if (ctx.store.has(order.orderid)) {
+    ctx.store.countDuplicate(order.orderid);
+    return sendError(res, duplicateOrder(faults.duplicateCode ?? HipayErrorCode.duplicateOrder));
+  }
   const now = new Date();
   const transaction = buildTransaction(order, ctx.store.newTransactionReference(), faults.declined === true, now);
   // Stored before any delay: a slow HiPay has the order even when the client gave up waiting.
-  ctx.store.add({ orderid: order.orderid, fields, receivedAt: now.toISOString(), transaction });
+  ctx.store.add({ orderid: order.orderid, fields, receivedAt: now.toISOString(), transaction, duplicatePosts: 0 });
+  if (faults.loseCreationAnswer) {
+    // The answer is lost on the way back (a cut connection): the client cannot know HiPay has the order.
+    res.socket?.destroy();
+    return;
+  }
   const delay = faults.delayMs ?? 0;
   if (delay > 0) ctx.later(delay, () => sendJson(res, 200, transaction));
   else sendJson(res, 200, transaction);
 }
 
-/** HiPay's TransactionDetail shape: {"transaction": {...}}. */
+/**
+ * HiPay's TransactionDetail shape: {"transaction": {...}}, or keyed by index as HiPay's Node SDK notes for
+ * several transactions. An order not stored, or stored less than lookupLagMs ago, is 3000001 "Unknown Order".
+ */
 export async function handleTransactionLookup(
   req: IncomingMessage,
   res: ServerResponse,
@@ -84,7 +93,9 @@ export async function handleTransactionLookup(
   if (gateAnswer(req, res, ctx)) return;
   const orderid = url.searchParams.get('orderid');
   if (!orderid) return sendError(res, requiredParameterMissing('orderid'));
+  const faults = ctx.faults();
   const stored = ctx.store.get(orderid);
-  if (!stored) return sendError(res, transactionNotFound(orderid));
-  sendJson(res, 200, { transaction: stored.transaction });
+  const lagging = stored !== undefined && Date.now() - Date.parse(stored.receivedAt) < (faults.lookupLagMs ?? 0);
+  if (!stored || lagging) return sendError(res, unknownOrder(orderid, faults.unknownOrderStatus ?? 404));
+  sendJson(res, 200, { transaction: faults.indexKeyedLookup ? { '0': stored.transaction } : stored.transaction });
 }

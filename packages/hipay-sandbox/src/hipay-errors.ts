@@ -1,6 +1,9 @@
 /**
- * HiPay's error answers: HTTP 4xx/5xx with a JSON body {code, message, description}. The codes and messages
- * are the ones HiPay documents; the descriptions are the sandbox's own words.
+ * HiPay's error answers: a JSON body {code, message, description}. Every code and message is one HiPay
+ * documents (README.md, "Where each answer comes from"): the error-code appendix of HiPay's Order API docs
+ * (hipay/hipay-docs, AppendixF-DeclineReasonsAndErrorCodes) and the developer portal's "error messages"
+ * page. HiPay does not document the HTTP status of most of them: the statuses are the sandbox's choice, and a
+ * client must classify by the code (README.md).
  */
 export interface HipayErrorBody {
   code: number;
@@ -15,9 +18,16 @@ export const HipayErrorCode = {
   ipRestriction: 1000009,
   requiredParameterMissing: 1010101,
   invalidParameter: 1010201,
-  /** The sandbox's choice for an unknown order on GET /rest/v1/transaction (see README). */
-  transactionNotFound: 3000001,
+  unknownOrder: 3000001,
+  unknownTransaction: 3000002,
+  maxAttemptsExceeded: 3010003,
+  duplicateOrder: 3010004,
+  orderAlreadyCompleted: 3010006,
 } as const;
+
+/** The codes HiPay answers to a second order with a known orderid. */
+export type DuplicateCode = typeof HipayErrorCode.duplicateOrder | typeof HipayErrorCode.orderAlreadyCompleted | typeof HipayErrorCode.maxAttemptsExceeded;
+export const DUPLICATE_CODES: readonly DuplicateCode[] = [HipayErrorCode.duplicateOrder, HipayErrorCode.orderAlreadyCompleted, HipayErrorCode.maxAttemptsExceeded];
 
 /** An error answer: the HTTP status and HiPay's body. */
 export interface HipayErrorAnswer {
@@ -51,15 +61,15 @@ export function invalidParameter(description: string): HipayErrorAnswer {
   return { httpStatus: 400, body: { code: HipayErrorCode.invalidParameter, message: 'Invalid Parameter', description } };
 }
 
-export function orderAlreadyExists(orderid: string): HipayErrorAnswer {
-  return {
-    httpStatus: 400,
-    body: {
-      code: HipayErrorCode.invalidParameter,
-      message: 'Order already exists',
-      description: `An order with orderid '${orderid}' already exists.`,
-    },
-  };
+const DUPLICATE_TEXTS: Record<DuplicateCode, { message: string; description: string }> = {
+  3010004: { message: 'Duplicate Order', description: 'Order was already processed.' },
+  3010006: { message: 'Order Already Completed', description: 'Order has already been completed.' },
+  3010003: { message: 'Max Attempts Exceeded', description: 'Max Attempts Exceeded.' },
+};
+
+/** A second order with an orderid already stored. */
+export function duplicateOrder(code: DuplicateCode): HipayErrorAnswer {
+  return { httpStatus: 400, body: { code, ...DUPLICATE_TEXTS[code] } };
 }
 
 export function temporarilyUnavailable(): HipayErrorAnswer {
@@ -73,13 +83,10 @@ export function temporarilyUnavailable(): HipayErrorAnswer {
   };
 }
 
-export function transactionNotFound(orderid: string): HipayErrorAnswer {
+/** A lookup of an orderid the sandbox does not (yet) show: 3000001 "Unknown Order", carried by 404 or 400. */
+export function unknownOrder(orderid: string, httpStatus: 400 | 404): HipayErrorAnswer {
   return {
-    httpStatus: 404,
-    body: {
-      code: HipayErrorCode.transactionNotFound,
-      message: 'Transaction Not Found',
-      description: `No transaction found for orderid '${orderid}'.`,
-    },
+    httpStatus,
+    body: { code: HipayErrorCode.unknownOrder, message: 'Unknown Order', description: `Order '${orderid}' is unknown.` },
   };
 }

@@ -3,5 +3,5 @@ export { parseFaults, type HipayFaults } from './faults';
 export type { ReceivedOrder, SandboxStats } from './order-store';
 export type { HipayTransaction } from './transaction';
 export { TransactionStatus } from './transaction';
-export { HipayErrorCode, type HipayErrorBody } from './hipay-errors';
-export { passiveOrderHash, REQUIRED_FIELDS } from './validate-order';
+export { DUPLICATE_CODES, HipayErrorCode, type DuplicateCode, type HipayErrorBody } from './hipay-errors';
+export { PASSIVE_REQUIRED_PARAMETERS, passiveOrderHash, REQUIRED_FIELDS } from './validate-order';

@@ -7,12 +7,14 @@ export interface ReceivedOrder {
   fields: Record<string, string>;
   receivedAt: string;
   transaction: HipayTransaction;
+  /** Later POSTs with this orderid, each answered as a duplicate and not stored: HiPay held it once more. */
+  duplicatePosts: number;
 }
 
 export interface SandboxStats {
   /** Orders stored (one per orderid). */
   ordersStored: number;
-  /** Valid POSTs for an orderid already stored: answered "Order already exists", not stored. */
+  /** Valid POSTs for an orderid already stored: answered as a duplicate (3010004...), not stored. */
   duplicatePosts: number;
   /** Every POST /rest/v1/order that arrived, whatever its answer (401, 400, 503...). */
   postsReceived: number;
@@ -47,8 +49,10 @@ export class OrderStore {
     this.counters.postsReceived += 1;
   }
 
-  countDuplicate(): void {
+  countDuplicate(orderid: string): void {
     this.counters.duplicatePosts += 1;
+    const order = this.byId.get(orderid);
+    if (order) order.duplicatePosts += 1;
   }
 
   countLookup(): void {

@@ -27,6 +27,10 @@ export interface AcceptedOrder {
 
 export const REQUIRED_FIELDS = ['orderid', 'description', 'amount', 'currency', 'payment_product', 'eci'] as const;
 const ECI_VALUES = ['1', '2', '7', '9', '10'];
+/** HiPay's limit on orderid (request reference of POST /v1/order). */
+export const ORDERID_MAX_LENGTH = 32;
+/** payment_product_parameters HiPay requires of a passive tpe order (hipay-gateway.md, "Limits and codes"). */
+export const PASSIVE_REQUIRED_PARAMETERS = ['mid', 'acquirer_registrationid', 'hash'] as const;
 
 type Check<T> = { ok: true; value: T } | { ok: false; error: HipayErrorAnswer };
 
@@ -62,6 +66,7 @@ export function validateOrder(fields: OrderFields, hashKey?: string): Check<Acce
   }
   const { orderid, description, amount, eci } = fields;
   const bad = (d: string): Check<AcceptedOrder> => ({ ok: false, error: invalidParameter(d) });
+  if (orderid.length > ORDERID_MAX_LENGTH) return bad(`The parameter 'orderid' is longer than ${ORDERID_MAX_LENGTH} characters.`);
   if (description.length > 255) return bad(`The parameter 'description' is longer than 255 characters.`);
   if (!/^\d+(\.\d+)?$/.test(amount) || Number(amount) <= 0) {
     return bad(`The parameter 'amount' must be a positive decimal number such as 8.99, got '${amount}'.`);
@@ -91,6 +96,15 @@ export function validateOrder(fields: OrderFields, hashKey?: string): Check<Acce
   if (!params.ok) return params;
   const ppp = (params.value ?? {}) as Record<string, unknown>;
 
+  // A passive point-of-sale order must carry the merchant contract and the hash (POS Passive Integration page).
+  if (fields.payment_product === 'tpe' && ipt !== '1') {
+    for (const name of PASSIVE_REQUIRED_PARAMETERS) {
+      const value = ppp[name];
+      if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+        return { ok: false, error: requiredParameterMissing(`payment_product_parameters.${name}`) };
+      }
+    }
+  }
   if (hashKey !== undefined && fields.payment_product === 'tpe') {
     const expected = passiveOrderHash(orderid, amount, fields.currency, hashKey);
     if (ppp.hash !== expected) {

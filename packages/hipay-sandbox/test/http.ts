@@ -58,7 +58,7 @@ export function tpeOrder(orderid: string, extra: Record<string, string> = {}): R
     payment_product: 'tpe',
     initialize_payment_terminal: '0',
     operation: 'Sale',
-    payment_product_parameters: JSON.stringify({ code: '200100', mid: '1234567', acquirer_registrationid: '42' }),
+    payment_product_parameters: JSON.stringify({ hash: 'not-checked-without-a-hash-key', code: '200100', mid: '1234567', acquirer_registrationid: '42' }),
     ...extra,
   };
 }

@@ -75,6 +75,49 @@ it('declined: the order is stored with a declined transaction (113)', async () =
   expect((await lookup(sandbox.url, 'DEC-1')).body.transaction.state).toBe('declined');
 });
 
+it('unknownOrderStatus 400: an unknown order is HTTP 400 with 3000001 Unknown Order', async () => {
+  sandbox.setFaults({ unknownOrderStatus: 400 });
+  const a = await lookup(sandbox.url, 'NOPE');
+  expect(a.status).toBe(400);
+  expect(a.body).toMatchObject({ code: 3000001, message: 'Unknown Order' });
+});
+
+it('lookupLagMs: a stored order is unknown to lookups until the lag has passed', async () => {
+  sandbox.setFaults({ lookupLagMs: 400, unknownOrderStatus: 400 });
+  expect((await postOrder(sandbox.url, tpeOrder('LAG-1'))).status).toBe(200);
+  const early = await lookup(sandbox.url, 'LAG-1');
+  expect(early).toMatchObject({ status: 400, body: { code: 3000001 } });
+  let late = early;
+  const end = Date.now() + 5000;
+  while (late.status !== 200 && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    late = await lookup(sandbox.url, 'LAG-1');
+  }
+  expect(late.body.transaction.order.id).toBe('LAG-1');
+});
+
+it('indexKeyedLookup: the transaction list is an object keyed by index', async () => {
+  sandbox.setFaults({ indexKeyedLookup: true });
+  const created = await postOrder(sandbox.url, tpeOrder('IDX-1'));
+  const a = await lookup(sandbox.url, 'IDX-1');
+  expect(a.body).toEqual({ transaction: { '0': created.body } });
+});
+
+it.each([3010004, 3010006, 3010003] as const)('duplicateCode %i answers a second order with that code and counts it', async (code) => {
+  sandbox.setFaults({ duplicateCode: code });
+  await postOrder(sandbox.url, tpeOrder('DUP-1'));
+  const second = await postOrder(sandbox.url, tpeOrder('DUP-1'));
+  expect(second).toMatchObject({ status: 400, body: { code } });
+  expect(sandbox.orders()).toEqual([expect.objectContaining({ orderid: 'DUP-1', duplicatePosts: 1 })]);
+});
+
+it('loseCreationAnswer: the order is stored but the client gets no answer', async () => {
+  sandbox.setFaults({ loseCreationAnswer: true });
+  await expect(postOrder(sandbox.url, tpeOrder('LOST-1'))).rejects.toThrow();
+  expect(sandbox.orders().map((o) => o.orderid)).toEqual(['LOST-1']);
+  expect((await lookup(sandbox.url, 'LOST-1')).status).toBe(200);
+});
+
 describe('POST /_sandbox/faults', () => {
   it('sets faults over HTTP and {} clears them', async () => {
     const set = await admin(sandbox.url, 'POST', 'faults', { unavailable: '1000008', delayMs: 10 });
@@ -90,6 +133,10 @@ describe('POST /_sandbox/faults', () => {
     [{ delayMs: -1 }, 'delayMs must be'],
     [{ unavailable: 'yes' }, 'unavailable must be one of'],
     [{ declined: 'true' }, 'declined must be true or false'],
+    [{ unknownOrderStatus: 500 }, 'unknownOrderStatus must be 400 or 404'],
+    [{ duplicateCode: 1010201 }, 'duplicateCode must be one of 3010004, 3010006, 3010003'],
+    [{ lookupLagMs: 1.5 }, 'lookupLagMs must be'],
+    [{ loseCreationAnswer: 1 }, 'loseCreationAnswer must be true or false'],
     ['{not json', 'must be JSON'],
   ])('refuses %j with a one-line error', async (body, message) => {
     const a = await admin(sandbox.url, 'POST', 'faults', body);

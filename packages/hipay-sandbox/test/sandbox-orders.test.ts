@@ -100,14 +100,31 @@ describe('POST /rest/v1/order', () => {
     expect(((await res.json()) as { code: number }).code).toBe(1010101);
   });
 
-  it('refuses a second order with the same orderid, stores it once and counts the duplicate', async () => {
+  it("refuses a second order with the same orderid with HiPay's 3010004 Duplicate Order, stores it once and counts the duplicate", async () => {
     const first = await postOrder(sandbox.url, tpeOrder('TWICE'));
     const second = await postOrder(sandbox.url, tpeOrder('TWICE', { amount: '1.00' }));
     expect(first.status).toBe(200);
     expect(second.status).toBe(400);
-    expect(second.body).toMatchObject({ code: 1010201, message: 'Order already exists' });
+    expect(second.body).toEqual({ code: 3010004, message: 'Duplicate Order', description: 'Order was already processed.' });
     expect(sandbox.stats()).toEqual({ ordersStored: 1, duplicatePosts: 1, postsReceived: 2, lookupsReceived: 0 });
-    expect(sandbox.orders()[0].fields.amount).toBe('8.99');
+    expect(sandbox.orders()[0]).toMatchObject({ duplicatePosts: 1, fields: { amount: '8.99' } });
+  });
+
+  it('refuses an orderid longer than 32 characters with 1010201 (HiPay limit), storing nothing', async () => {
+    const a = await postOrder(sandbox.url, tpeOrder('x'.repeat(33)));
+    expect(a.status).toBe(400);
+    expect(a.body).toMatchObject({ code: 1010201, message: 'Invalid Parameter', description: expect.stringContaining('orderid') });
+    expect((await postOrder(sandbox.url, tpeOrder('x'.repeat(32)))).status).toBe(200);
+    expect(sandbox.stats().ordersStored).toBe(1);
+  });
+
+  it.each(['mid', 'acquirer_registrationid', 'hash'])('refuses a passive tpe order without payment_product_parameters.%s with 1010101', async (name) => {
+    const params = { hash: 'h', code: '200100', mid: '1234567', acquirer_registrationid: '42' } as Record<string, string>;
+    delete params[name];
+    const a = await postOrder(sandbox.url, tpeOrder('NO-PARAM', { payment_product_parameters: JSON.stringify(params) }));
+    expect(a.status).toBe(400);
+    expect(a.body).toEqual({ code: 1010101, message: 'Required Parameter Missing', description: `The parameter 'payment_product_parameters.${name}' is required.` });
+    expect(sandbox.stats().ordersStored).toBe(0);
   });
 });
 
@@ -117,9 +134,10 @@ describe('hash check (hashKey configured)', () => {
     sandbox = await startHipaySandbox({ port: 0, login: LOGIN, password: PASSWORD, hashKey: 'k3y' });
     const { createHash } = await import('node:crypto');
     const hash = createHash('sha1').update('H-1' + '8.99' + 'EUR' + 'k3y').digest('hex');
-    const ok = await postOrder(sandbox.url, tpeOrder('H-1', { payment_product_parameters: JSON.stringify({ hash }) }));
+    const params = { hash, mid: '1234567', acquirer_registrationid: '42' };
+    const ok = await postOrder(sandbox.url, tpeOrder('H-1', { payment_product_parameters: JSON.stringify(params) }));
     expect(ok.status).toBe(200);
-    const bad = await postOrder(sandbox.url, tpeOrder('H-2', { payment_product_parameters: JSON.stringify({ hash }) }));
+    const bad = await postOrder(sandbox.url, tpeOrder('H-2', { payment_product_parameters: JSON.stringify(params) }));
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 1010201, description: expect.stringContaining('hash') });
   });
@@ -134,10 +152,10 @@ describe('GET /rest/v1/transaction?orderid=', () => {
     expect(sandbox.stats().lookupsReceived).toBe(1);
   });
 
-  it('answers 404 with an error body for an unknown order', async () => {
+  it("answers an unknown order with HiPay's 3000001 Unknown Order (HTTP 404 unless a fault says 400)", async () => {
     const a = await lookup(sandbox.url, 'NOPE');
     expect(a.status).toBe(404);
-    expect(a.body).toEqual({ code: 3000001, message: 'Transaction Not Found', description: expect.stringContaining('NOPE') });
+    expect(a.body).toEqual({ code: 3000001, message: 'Unknown Order', description: expect.stringContaining('NOPE') });
   });
 });
 
