@@ -3,6 +3,8 @@
  * constructor, setBehaviour() and the control interface's JSON, validated in one place so a bad value gets
  * one clear line whatever door it came through.
  */
+import { ANSWER_FORM_KEYS, applyAnswerForm, TIDY_ANSWERS, type AnswerForms } from './answer-forms';
+
 export type Outcome = 'approve' | 'decline' | 'abandon' | 'timeout';
 export const OUTCOMES: readonly Outcome[] = ['approve', 'decline', 'abandon', 'timeout'];
 
@@ -22,15 +24,19 @@ export interface Behaviour {
   /** Time the "customer" takes before the terminal answers a payment, milliseconds. */
   delayMs: number;
   faults: Faults;
+  /** How answers are shaped to play real terminals (answer-forms.ts). */
+  answers: AnswerForms;
 }
 
-/** What setBehaviour() and POST /behaviour accept: any subset, faults also at the top level. */
-export type BehaviourPatch = Partial<Omit<Behaviour, 'faults'>> & Partial<Faults> & { faults?: Partial<Faults> };
+/** What setBehaviour() and POST /behaviour accept: any subset, faults and answer forms also at the top level. */
+export type BehaviourPatch = Partial<Omit<Behaviour, 'faults' | 'answers'>> &
+  Partial<Faults> &
+  Partial<AnswerForms> & { faults?: Partial<Faults>; answers?: Partial<AnswerForms> };
 
 export const NO_FAULTS: Faults = { nakNext: 0, noiseBeforeAnswer: '', garbageAnswer: false, deaf: false };
 
 const MAX_DELAY_MS = 24 * 3600 * 1000;
-const BEHAVIOUR_KEYS = new Set(['outcome', 'delayMs', 'faults']);
+const BEHAVIOUR_KEYS = new Set(['outcome', 'delayMs', 'faults', 'answers']);
 const FAULT_KEYS = new Set<string>(Object.keys(NO_FAULTS));
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -51,7 +57,7 @@ export function applyBehaviourPatch(current: Behaviour, patch: unknown): Checked
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     return { ok: false, error: 'behaviour must be a JSON object such as {"outcome":"decline","delayMs":500}' };
   }
-  const next: Behaviour = { ...current, faults: { ...current.faults } };
+  const next: Behaviour = { ...current, faults: { ...current.faults }, answers: { ...(current.answers ?? TIDY_ANSWERS) } };
   const record = patch as Record<string, unknown>;
   for (const [key, value] of Object.entries(record)) {
     if (key === 'outcome') {
@@ -69,11 +75,22 @@ export function applyBehaviourPatch(current: Behaviour, patch: unknown): Checked
         const applied = applyFault(next.faults, faultKey, faultValue);
         if (!applied.ok) return applied;
       }
+    } else if (key === 'answers') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { ok: false, error: 'answers must be a JSON object such as {"answerReference":"desk5000"}' };
+      }
+      for (const [formKey, formValue] of Object.entries(value as Record<string, unknown>)) {
+        const applied = applyAnswerForm(next.answers, formKey, formValue);
+        if (!applied.ok) return applied;
+      }
     } else if (FAULT_KEYS.has(key)) {
       const applied = applyFault(next.faults, key, value);
       if (!applied.ok) return applied;
+    } else if (ANSWER_FORM_KEYS.has(key)) {
+      const applied = applyAnswerForm(next.answers, key, value);
+      if (!applied.ok) return applied;
     } else {
-      const known = [...BEHAVIOUR_KEYS, ...FAULT_KEYS].join(', ');
+      const known = [...BEHAVIOUR_KEYS, ...FAULT_KEYS, ...ANSWER_FORM_KEYS].join(', ');
       return { ok: false, error: `unknown behaviour key "${key}"; known keys: ${known}` };
     }
   }

@@ -2,7 +2,8 @@
  * The simulator's command line, checked in full before anything opens, so a mistake costs one clear line
  * (main.ts prints it and exits with code 2).
  */
-import { checkDelayMs, isOutcome, OUTCOMES, type Checked, type Outcome } from './behaviour';
+import { TIDY_ANSWERS } from './answer-forms';
+import { applyBehaviourPatch, checkDelayMs, isOutcome, NO_FAULTS, OUTCOMES, type Behaviour, type Checked, type Outcome } from './behaviour';
 import type { Framing, Protocol } from './request-log';
 
 export type Endpoint = { kind: 'serial'; path: string; baudRate: number } | { kind: 'tcp'; host: string; port: number };
@@ -16,14 +17,19 @@ export interface CliOptions {
   /** undefined = no control interface. */
   controlPort?: number;
   requestLogPath?: string;
+  answerLogPath?: string;
+  /** Faults and answer forms at start (--profile, --behaviour). */
+  faults: Behaviour['faults'];
+  answers: Behaviour['answers'];
 }
 
 export type ParsedArgs = Checked<CliOptions> | { ok: 'help' };
 
 export const USAGE = `usage: npm run simulator -- --protocol concert-v2|concert-v3 (--serial PATH [--baud 9600] | --listen tcp://HOST:PORT)
-       [--framing link|raw] [--outcome ${OUTCOMES.join('|')}] [--delay-ms 1000] [--control-port N] [--request-log FILE]`;
+       [--framing link|raw] [--outcome ${OUTCOMES.join('|')}] [--delay-ms 1000] [--control-port N] [--request-log FILE]
+       [--answer-log FILE] [--profile generic|hipay-nepting] [--behaviour JSON]`;
 
-const FLAGS = new Set(['protocol', 'serial', 'listen', 'framing', 'outcome', 'delay-ms', 'baud', 'control-port', 'request-log']);
+const FLAGS = new Set(['protocol', 'serial', 'listen', 'framing', 'outcome', 'delay-ms', 'baud', 'control-port', 'request-log', 'answer-log', 'profile', 'behaviour']);
 const BAUD_RATES = new Set([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]);
 
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
@@ -92,9 +98,43 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const requestLogPath = values.get('request-log');
   if (requestLogPath !== undefined && requestLogPath.trim() === '') return fail('--request-log needs a file path');
 
+  const answerLogPath = values.get('answer-log');
+  if (answerLogPath !== undefined && answerLogPath.trim() === '') return fail('--answer-log needs a file path');
+
+  // --behaviour takes what POST /behaviour takes; --profile is its `profile` key.
+  let patch: unknown = {};
+  const behaviourText = values.get('behaviour');
+  if (behaviourText !== undefined) {
+    try {
+      patch = JSON.parse(behaviourText);
+    } catch (err) {
+      return fail(`--behaviour must be a JSON object such as '{"answerReference":"desk5000"}': ${(err as Error).message}`);
+    }
+  }
+  const base: Behaviour = { outcome, delayMs: delay.value, faults: { ...NO_FAULTS }, answers: { ...TIDY_ANSWERS } };
+  const shaped = applyBehaviourPatch(base, patch);
+  if (!shaped.ok) return fail(`--behaviour: ${shaped.error}`);
+  const profile = values.get('profile');
+  if (profile !== undefined) {
+    if (profile !== 'generic' && profile !== 'hipay-nepting') return fail(`--profile must be generic or hipay-nepting, got "${profile}"`);
+    if (framing !== 'raw' && profile !== 'generic') return fail('--profile hipay-nepting is about raw TLV over TCP (--listen with concert-v3)');
+    shaped.value.answers.profile = profile;
+  }
+
   return {
     ok: true,
-    value: { protocol, endpoint, framing, outcome, delayMs: delay.value, controlPort, requestLogPath },
+    value: {
+      protocol,
+      endpoint,
+      framing,
+      outcome: shaped.value.outcome,
+      delayMs: shaped.value.delayMs,
+      controlPort,
+      requestLogPath,
+      answerLogPath,
+      faults: shaped.value.faults,
+      answers: shaped.value.answers,
+    },
   };
 }
 

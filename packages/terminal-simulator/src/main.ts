@@ -3,6 +3,7 @@
  *   npm run simulator -- --protocol concert-v2 --serial /tmp/x/b --outcome approve --delay-ms 1000 --control-port 0
  * Prints one "simulator ready: ..." line once it listens; bad arguments: one line on stderr, exit code 2.
  */
+import { TIDY_ANSWERS } from './answer-forms';
 import { parseCliArgs, USAGE } from './cli-args';
 import { serveControl, type ControlServer } from './serve-control';
 import { serveSerial } from './serve-serial';
@@ -21,13 +22,22 @@ async function main(argv: string[]): Promise<number | 'running'> {
     return 2;
   }
   const options = parsed.value;
-  const simulator = new TerminalSimulator({
-    protocol: options.protocol,
-    framing: options.framing,
-    outcome: options.outcome,
-    delayMs: options.delayMs,
-    requestLogPath: options.requestLogPath,
-  });
+  let simulator: TerminalSimulator;
+  try {
+    simulator = new TerminalSimulator({
+      protocol: options.protocol,
+      framing: options.framing,
+      outcome: options.outcome,
+      delayMs: options.delayMs,
+      requestLogPath: options.requestLogPath,
+      answerLogPath: options.answerLogPath,
+      faults: options.faults,
+      answers: options.answers,
+    });
+  } catch (err) {
+    process.stderr.write(`terminal-simulator: ${(err as Error).message} (--help for usage)\n`);
+    return 2;
+  }
   const say = (line: string): void => void process.stdout.write(line + '\n');
   const warn = (line: string): void => void process.stderr.write(`terminal-simulator: ${line}\n`);
   simulator.on('warning', warn);
@@ -35,6 +45,7 @@ async function main(argv: string[]): Promise<number | 'running'> {
     say(`request: ${r.protocol} amount ${r.amount ?? '?'} currency ${r.currencyNumeric ?? '?'} reference "${r.reference ?? ''}" -> ${r.outcome}`),
   );
   simulator.on('answer-failed', (reason) => warn(`answer not delivered: ${reason}`));
+  const shaped = Object.entries(simulator.behaviour.answers).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((TIDY_ANSWERS as unknown as Record<string, unknown>)[k]));
 
   const closers: (() => Promise<void>)[] = [];
   let stopping = false;
@@ -63,6 +74,7 @@ async function main(argv: string[]): Promise<number | 'running'> {
     const framing = endpoint.kind === 'tcp' ? ` (${options.framing} framing)` : '';
     say(
       `simulator ready: ${options.protocol} on ${served.description}${framing}, outcome ${options.outcome}, delay ${options.delayMs} ms` +
+        (shaped.length > 0 ? `, answers ${JSON.stringify(Object.fromEntries(shaped))}` : '') +
         (control ? `, control ${control.url}` : ''),
     );
   } catch (err) {

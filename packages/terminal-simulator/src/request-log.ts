@@ -38,6 +38,8 @@ export interface RequestRecord {
   reference?: string;
   /** Every decoded field, as the codec gives it. */
   fields: Record<string, unknown>;
+  /** Amount the terminal approves (its ledger: lower than `amount` on a partial approval); only when outcome is approve. */
+  approvedAmount?: number;
   /** What the simulator decided to answer; 'bad-request' when the request did not decode. */
   outcome: Outcome | 'immediate' | 'bad-request';
   /** Why the request did not decode. */

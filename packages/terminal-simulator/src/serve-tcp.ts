@@ -1,7 +1,7 @@
 /**
  * Puts a simulator on a TCP port, as an IP terminal (raw V3 TLV, port 8888 by convention) or a serial server
  * (link framing). Like a real terminal it serves one cash register at a time: a new connection replaces
- * the old one, and the simulator forgets what the old one had half sent.
+ * the old one, and the simulator forgets what the old one had half sent (not the answers it still owes).
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { ServeOptions } from './serve-serial';
@@ -27,10 +27,12 @@ export async function serveTcp(
     if (current && !current.destroyed) current.write(bytes);
   };
   simulator.on('output', write);
+  simulator.peerConnected = false;
 
   const server = createServer((socket) => {
     current?.destroy();
     current = socket;
+    simulator.peerConnected = true;
     simulator.reset();
     socket.setNoDelay(true);
     socket.on('data', (bytes: Buffer) => {
@@ -38,7 +40,10 @@ export async function serveTcp(
     });
     socket.on('error', (err) => onError(`tcp connection from ${socket.remoteAddress}: ${err.message}`));
     socket.on('close', () => {
-      if (socket === current) current = undefined;
+      if (socket === current) {
+        current = undefined;
+        simulator.peerConnected = false;
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {

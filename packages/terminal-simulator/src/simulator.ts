@@ -14,7 +14,6 @@ import {
   STX,
   decodeV2Request,
   decodeV3Request,
-  encodeV2Answer,
   encodeV3Answer,
   parseTlv,
   type LinkOptions,
@@ -23,12 +22,14 @@ import {
   type V2Request,
   type V3Request,
 } from '@ecr/protocol';
+import { AnswerLog, type AnswerKind } from './answer-log';
+import { approvedAmountFor, formsNotFor, TIDY_ANSWERS, type AnswerForms } from './answer-forms';
 import { applyBehaviourPatch, NO_FAULTS, type Behaviour, type BehaviourPatch, type Faults, type Outcome } from './behaviour';
 import { RequestLog, type Framing, type Protocol, type RequestRecord } from './request-log';
-
+import { v2AnswerBytes, v3AnswerBytes, type Override, type ShapedAnswer } from './shaped-answer';
 import { newAuthorisationNumber } from './test-card';
-import { v2Answer } from './v2-answer';
-import { v3Answer, v3BadFormatAnswer, v3ImmediateAnswer } from './v3-answer';
+import type { FinalOutcome } from './v2-answer';
+import { v3BadFormatAnswer, v3ImmediateAnswer } from './v3-answer';
 
 export interface SimulatorOptions {
   protocol: Protocol;
@@ -38,7 +39,11 @@ export interface SimulatorOptions {
   delayMs: number;
   /** Append each request as one JSON line to this file. */
   requestLogPath?: string;
+  /** Append each answer (delivered or not) as one JSON line to this file: the terminal's own ledger. */
+  answerLogPath?: string;
   faults?: Partial<Faults>;
+  /** How answers are shaped to play a real terminal (answer-forms.ts); tidy by default. */
+  answers?: Partial<AnswerForms>;
   /** Link-layer timings; Concert's defaults (3 s) otherwise. */
   link?: Omit<LinkOptions, 'role'>;
   /** Raw framing: quiet time after a complete request before it is taken (more tags may follow). Default 50. */
@@ -75,6 +80,15 @@ export interface LineCounters {
 interface PendingAnswer {
   payload: Buffer;
   record?: RequestRecord;
+  /** Ledger line written once the answer is taken or given up (absent for answers that settle no payment). */
+  ledger?: LedgerFacts;
+}
+
+interface LedgerFacts {
+  kind: AnswerKind;
+  outcome: FinalOutcome;
+  shaped: ShapedAnswer;
+  record?: RequestRecord;
 }
 
 const DEFAULT_RAW_QUIET_MS = 50;
@@ -85,11 +99,14 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   readonly framing: Framing;
   private current: Behaviour;
   private readonly log: RequestLog;
+  private readonly answerLog: AnswerLog;
   private readonly linkOptions: Omit<LinkOptions, 'role'>;
   private readonly rawQuietMs: number;
   private readonly rawSettleMs: number;
   private link: ConcertLink | undefined;
   private closed = false;
+  /** Raw TCP: whether a cash register is connected (serveTcp keeps it); an answer written with none is lost. */
+  peerConnected = true;
 
   private linkTimer: NodeJS.Timeout | undefined;
   private readonly answerTimers = new Set<NodeJS.Timeout>();
@@ -97,6 +114,9 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   private pendingAnswers: PendingAnswer[] = [];
   /** The request whose answer the link is sending now (its timing gets answeredAt). */
   private sendingRecord: RequestRecord | undefined;
+  private sendingLedger: LedgerFacts | undefined;
+  /** Answers the customer is still "paying" (delayMs not over): written to the ledger as undelivered on close(). */
+  private readonly scheduledLedgers = new Set<LedgerFacts>();
   private readonly counters: LineCounters = { bytesIn: 0, bytesOut: 0, chunksIn: 0, chunksOut: 0 };
   /** garbageAnswer: the next frame we write goes out with a bad LRC. */
   private corruptNextFrame = false;
@@ -122,12 +142,15 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.protocol = options.protocol;
     this.framing = options.framing;
     const checked = applyBehaviourPatch(
-      { outcome: 'approve', delayMs: 0, faults: { ...NO_FAULTS } },
-      { outcome: options.outcome, delayMs: options.delayMs, faults: options.faults ?? {} },
+      { outcome: 'approve', delayMs: 0, faults: { ...NO_FAULTS }, answers: { ...TIDY_ANSWERS } },
+      { outcome: options.outcome, delayMs: options.delayMs, faults: options.faults ?? {}, answers: options.answers ?? {} },
     );
     if (!checked.ok) throw new RangeError(checked.error);
+    const wrongProtocol = formsNotFor(options.protocol, checked.value.answers);
+    if (wrongProtocol) throw new RangeError(wrongProtocol);
     this.current = checked.value;
     this.log = new RequestLog(options.requestLogPath, (message) => this.emit('warning', message));
+    this.answerLog = new AnswerLog(options.answerLogPath, (message) => this.emit('warning', message));
     this.linkOptions = options.link ?? {};
     this.rawQuietMs = options.rawQuietMs ?? DEFAULT_RAW_QUIET_MS;
     this.rawSettleMs = options.rawSettleMs ?? DEFAULT_RAW_SETTLE_MS;
@@ -136,7 +159,12 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
 
   /** Outcome, delay and faults now in force (a copy). */
   get behaviour(): Behaviour {
-    return { ...this.current, faults: { ...this.current.faults } };
+    return { ...this.current, faults: { ...this.current.faults }, answers: { ...this.current.answers } };
+  }
+
+  /** Every answer that went out or could not (the terminal's ledger), oldest first (a copy). */
+  get answers(): ReturnType<AnswerLog['all']> {
+    return this.answerLog.all();
   }
 
   /** Every request received so far, oldest first (a copy). */
@@ -153,6 +181,8 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   setBehaviour(patch: BehaviourPatch | Behaviour): void {
     const checked = applyBehaviourPatch(this.current, patch);
     if (!checked.ok) throw new RangeError(checked.error);
+    const wrongProtocol = formsNotFor(this.protocol, checked.value.answers);
+    if (wrongProtocol) throw new RangeError(wrongProtocol);
     this.current = checked.value;
   }
 
@@ -166,10 +196,18 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     else this.rawInput(bytes);
   }
 
-  /** Forgets a half-received message and any answer not yet sent (a new TCP connection). */
+  /**
+   * Forgets a half-received message (a new TCP connection). Answers still to come are kept: the customer at
+   * the terminal does not vanish with the connection, so a late answer goes to whichever register is
+   * connected when it is ready (the issue's late answer after a restart).
+   */
   reset(): void {
-    this.clearTimers();
-    this.pendingAnswers = [];
+    if (this.linkTimer) clearTimeout(this.linkTimer);
+    if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
+    this.linkTimer = undefined;
+    this.rawSettleTimer = undefined;
+    if (this.sendingLedger) this.ledger(this.sendingLedger, false, 'the connection was replaced while the answer was being sent');
+    this.sendingLedger = undefined;
     this.sendingRecord = undefined;
     this.corruptNextFrame = false;
     this.inFrame = false;
@@ -178,10 +216,16 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.link = this.newLink();
   }
 
-  /** Stops every timer; input is ignored from now on. */
+  /** Stops every timer; input is ignored from now on. Answers not yet given are written to the ledger as not delivered. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     this.clearTimers();
+    if (this.sendingLedger) this.ledger(this.sendingLedger, false, 'the terminal was stopped while sending it');
+    for (const pending of this.pendingAnswers) if (pending.ledger) this.ledger(pending.ledger, false, 'the terminal was stopped before sending it');
+    for (const facts of this.scheduledLedgers) this.ledger(facts, false, 'the terminal was stopped before the customer finished');
+    this.scheduledLedgers.clear();
+    this.sendingLedger = undefined;
     this.pendingAnswers = [];
   }
 
@@ -199,10 +243,12 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
           this.onMessage(event.payload);
           break;
         case 'sent':
+          if (this.sendingLedger) this.ledger(this.sendingLedger, true);
           this.answerEnded();
           this.emit('answered');
           break;
         case 'send-failed':
+          if (this.sendingLedger) this.ledger(this.sendingLedger, false, event.reason === 'nak-limit' ? 'NAKed too often' : 'not acknowledged');
           this.answerEnded();
           this.emit('answer-failed', event.reason === 'nak-limit' ? 'the cash register NAKed the answer too often' : 'the cash register did not acknowledge the answer');
           break;
@@ -233,12 +279,13 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     const link = this.link;
     if (!link || this.closed) return;
     while (link.idle && this.pendingAnswers.length > 0) {
-      const { payload, record } = this.pendingAnswers.shift() as PendingAnswer;
+      const { payload, record, ledger } = this.pendingAnswers.shift() as PendingAnswer;
       const noise = this.current.faults.noiseBeforeAnswer;
       if (noise) this.out(Buffer.from(noise, 'hex'));
       this.corruptNextFrame = this.current.faults.garbageAnswer;
       if (record?.timing) record.timing.answerSentAt = epochMs();
       this.sendingRecord = record;
+      this.sendingLedger = ledger;
       this.apply(link.send(payload, now()));
     }
   }
@@ -252,6 +299,21 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   private answerEnded(): void {
     if (this.sendingRecord?.timing) this.sendingRecord.timing.answeredAt = epochMs();
     this.sendingRecord = undefined;
+    this.sendingLedger = undefined;
+  }
+
+  private ledger(facts: LedgerFacts, delivered: boolean, reason?: string): void {
+    this.answerLog.add({
+      kind: facts.kind,
+      outcome: facts.outcome,
+      requestAmount: facts.record?.amount,
+      requestReference: facts.record?.reference,
+      amount: facts.shaped.amount,
+      currencyNumeric: facts.record?.currencyNumeric,
+      reference: facts.shaped.reference,
+      delivered,
+      ...(reason ? { reason } : {}),
+    });
   }
 
   /** garbageAnswer: a copy of our frame with a wrong LRC (the link keeps the good one for the resend). */
@@ -300,13 +362,31 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   // ---- raw framing (V3 TLV over TCP)
 
   /**
-   * Raw TCP has no end-of-message mark: a request is taken once its bytes end at a field boundary, decode,
-   * and nothing more came for `rawQuietMs` (an optional tag such as CF may follow in the next read). Bytes
-   * that end at a boundary but lack required tags get `rawSettleMs` to complete before being refused.
+   * Raw TCP has no end-of-message mark. Profile `generic`: a request is taken once its bytes end at a field
+   * boundary, decode, and nothing more came for `rawQuietMs` (an optional tag such as CF may follow in the
+   * next read); bytes that end at a boundary but lack required tags get `rawSettleMs` to complete. CR/LF
+   * right after a request is a broken tag there, as Ingenico terminals and akretion's simulator read it
+   * (its parser takes `\r\n` for a tag and fails on the length): the request is refused with AF=09; CR/LF
+   * arriving on its own is ignored (akretion's simulator gives no answer to it).
+   * Profile `hipay-nepting`: a request is taken only once CR/LF follows it (HiPay "Local API for Nepting"
+   * troubleshooting asks for CR/LF after the payment request); without it, the terminal waits.
    */
   private rawInput(bytes: Buffer): void {
     if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
     this.rawSettleTimer = undefined;
+    if (this.current.answers.profile === 'hipay-nepting') {
+      this.rawBuffer = Buffer.concat([this.rawBuffer, bytes]);
+      for (let end = this.rawBuffer.indexOf('\r\n'); end >= 0; end = this.rawBuffer.indexOf('\r\n')) {
+        const message = this.rawBuffer.subarray(0, end);
+        this.rawBuffer = this.rawBuffer.subarray(end + 2);
+        if (message.length > 0) this.rawMessage(message);
+      }
+      return;
+    }
+    if (this.rawBuffer.length === 0 && /^[\r\n]+$/.test(bytes.toString('latin1'))) {
+      this.emit('noise', bytes);
+      return;
+    }
     this.rawBuffer = Buffer.concat([this.rawBuffer, bytes]);
     const parsed = parseTlv(this.rawBuffer);
     if (parsed.status === 'partial') return;
@@ -327,31 +407,39 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     );
   }
 
+  /** One request ended by CR/LF (hipay-nepting): taken at once, whole or refused. */
+  private rawMessage(message: Buffer): void {
+    const parsed = parseTlv(message);
+    if (parsed.status !== 'complete') {
+      this.onBadV3Request(`Concert V3 request: ${parsed.error ?? 'cut inside a field before CR/LF'}`, parsed.fields);
+      return;
+    }
+    const request = decodeV3Request(parsed.fields);
+    if (request.ok) this.onV3Request(request.value);
+    else this.onBadV3Request(request.error, parsed.fields);
+  }
+
   // ---- requests and answers
 
   private onV2Request(request: V2Request): void {
-    const outcome = this.current.outcome;
+    const { outcome, answers: forms, delayMs } = this.current;
     const record = this.record({
       amount: request.amount,
       currencyNumeric: request.currencyNumeric,
       reference: request.privateField.trim(),
       fields: { ...request },
       outcome,
+      ...(outcome === 'approve' ? { approvedAmount: approvedAmountFor(forms, request.amount) } : {}),
     });
     if (outcome === 'timeout') return;
-    this.later(
-      this.current.delayMs,
-      () => {
-        const authorisationNumber = newAuthorisationNumber();
-        return encodeV2Answer(v2Answer(request, outcome, authorisationNumber, new Date()));
-      },
-      record,
-    );
+    const now = new Date();
+    const build = (override?: Override): ShapedAnswer => v2AnswerBytes(request, outcome, newAuthorisationNumber(), now, forms, override);
+    this.answerLater(delayMs, outcome, forms, build, record);
   }
 
   private onV3Request(request: V3Request): void {
     const immediate = request.answerAtOnce === true;
-    const outcome = this.current.outcome;
+    const { outcome, answers: forms, delayMs } = this.current;
     const { tagOrder: _order, ...fields } = request;
     const record = this.record({
       amount: request.amount,
@@ -359,28 +447,57 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
       reference: request.privateData,
       fields,
       outcome: immediate ? 'immediate' : outcome,
+      ...(!immediate && outcome === 'approve' ? { approvedAmount: approvedAmountFor(forms, request.amount) } : {}),
     });
     if (immediate) {
-      this.later(0, () => encodeV3Answer(v3ImmediateAnswer(request)), record);
+      this.later(0, [{ payload: encodeV3Answer(v3ImmediateAnswer(request)), record }]);
       return;
     }
     if (outcome === 'timeout') return;
-    this.later(this.current.delayMs, () =>
-      encodeV3Answer(
-        v3Answer(request, outcome, {
-          authorisationNumber: newAuthorisationNumber(),
-          transactionNumber: ++this.transactionNumber,
-          now: new Date(),
-        }),
-      ),
-      record,
-    );
+    const facts = { authorisationNumber: newAuthorisationNumber(), transactionNumber: ++this.transactionNumber, now: new Date() };
+    const build = (override?: Override): ShapedAnswer => v3AnswerBytes(request, outcome, facts, forms, override);
+    this.answerLater(delayMs, outcome, forms, build, record);
+  }
+
+  /**
+   * Builds the answer now (so the ledger knows it even if the terminal stops before sending it), and the
+   * extra and repeated answers the forms ask for, then sends them after `delayMs`.
+   */
+  private answerLater(delayMs: number, outcome: FinalOutcome, forms: AnswerForms, build: (override?: Override) => ShapedAnswer, record: RequestRecord): void {
+    let answers: PendingAnswer[];
+    try {
+      const real = build();
+      const one = (kind: AnswerKind, shaped: ShapedAnswer, finalOutcome: FinalOutcome): PendingAnswer => ({
+        payload: shaped.bytes,
+        record: kind === 'answer' ? record : undefined,
+        ledger: { kind, outcome: finalOutcome, shaped, record },
+      });
+      answers = [one('answer', real, outcome)];
+      if (forms.repeatAnswer) answers.push(one('repeat', real, outcome));
+      const extra = forms.extraAnswer;
+      if (extra) {
+        const shaped = build({ ref: extra.ref, outcome: extra.outcome });
+        if (extra.position === 'before') answers.unshift(one('extra', shaped, extra.outcome));
+        else answers.push(one('extra', shaped, extra.outcome));
+      }
+    } catch (err) {
+      this.emit('warning', `cannot encode the answer: ${(err as Error).message}`);
+      return;
+    }
+    this.later(delayMs, answers, forms.oneWrite);
   }
 
   private onBadV3Request(error: string, fields: readonly TlvField[]): void {
     const record = this.onBadRequest(error, Object.fromEntries(fields.map((f) => [f.tag, f.value])));
     // Caisse-AP answers a request it cannot read at once: not done, bad format.
-    this.later(0, () => encodeV3Answer(v3BadFormatAnswer(fields)), record);
+    let payload: Buffer;
+    try {
+      payload = encodeV3Answer(v3BadFormatAnswer(fields));
+    } catch (err) {
+      this.emit('warning', `cannot encode the answer: ${(err as Error).message}`);
+      return;
+    }
+    this.later(0, [{ payload, record }]);
   }
 
   private onBadRequest(error: string, fields: Record<string, unknown>): RequestRecord {
@@ -398,35 +515,33 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     return record;
   }
 
-  /** Builds the answer after `delayMs` (the customer at the terminal) and sends it. */
-  private later(delayMs: number, build: () => Buffer, record?: RequestRecord): void {
+  /** Sends these answers after `delayMs` (the customer at the terminal); raw framing may put them in one write. */
+  private later(delayMs: number, answers: PendingAnswer[], oneWrite = false): void {
+    const ledgers = answers.map((a) => a.ledger).filter((l): l is LedgerFacts => l !== undefined);
+    for (const l of ledgers) this.scheduledLedgers.add(l);
     const timer = setTimeout(() => {
       this.answerTimers.delete(timer);
+      for (const l of ledgers) this.scheduledLedgers.delete(l);
       if (this.closed) return;
-      let payload: Buffer;
-      try {
-        payload = build();
-      } catch (err) {
-        this.emit('warning', `cannot encode the answer: ${(err as Error).message}`);
+      for (const a of answers) if (a.record?.timing) a.record.timing.answerReadyAt = epochMs();
+      if (this.link) {
+        this.pendingAnswers.push(...answers);
+        this.flushAnswers();
+        this.scheduleLinkTick();
         return;
       }
-      if (record?.timing) record.timing.answerReadyAt = epochMs();
-      this.deliver(payload, record);
+      const groups = oneWrite ? [answers] : answers.map((a) => [a]);
+      for (const group of groups) {
+        for (const a of group) if (a.record?.timing) a.record.timing.answerSentAt = epochMs();
+        this.out(Buffer.concat(group.map((a) => a.payload)));
+        for (const a of group) {
+          if (a.record?.timing) a.record.timing.answeredAt = epochMs();
+          if (a.ledger) this.ledger(a.ledger, this.peerConnected, this.peerConnected ? undefined : 'no cash register connected');
+          this.emit('answered');
+        }
+      }
     }, delayMs);
     this.answerTimers.add(timer);
-  }
-
-  private deliver(payload: Buffer, record?: RequestRecord): void {
-    if (this.link) {
-      this.pendingAnswers.push({ payload, record });
-      this.flushAnswers();
-      this.scheduleLinkTick();
-    } else {
-      if (record?.timing) record.timing.answerSentAt = epochMs();
-      this.out(payload);
-      if (record?.timing) record.timing.answeredAt = epochMs();
-      this.emit('answered');
-    }
   }
 
   private clearTimers(): void {

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
+import { TIDY_ANSWERS } from '../src/answer-forms';
 import { applyBehaviourPatch, NO_FAULTS, type Behaviour } from '../src/behaviour';
 
-const BASE: Behaviour = { outcome: 'approve', delayMs: 100, faults: { ...NO_FAULTS } };
+const BASE: Behaviour = { outcome: 'approve', delayMs: 100, faults: { ...NO_FAULTS }, answers: { ...TIDY_ANSWERS } };
+
+test('answer forms may be given nested under answers or at the top level', () => {
+  const extra = { ref: '0000009999', outcome: 'approve' };
+  expect(applyBehaviourPatch(BASE, { answers: { answerReference: 'desk5000' }, extraAnswer: extra, partialPercent: 50 })).toEqual({
+    ok: true,
+    value: { ...BASE, answers: { ...TIDY_ANSWERS, answerReference: 'desk5000', extraAnswer: { ...extra, position: 'after' }, partialPercent: 50 } },
+  });
+});
 
 test('a patch changes only what it names; faults may be given nested or at the top level', () => {
   expect(applyBehaviourPatch(BASE, { outcome: 'abandon' })).toEqual({ ok: true, value: { ...BASE, outcome: 'abandon' } });
@@ -22,6 +31,13 @@ test.each([
   [{ garbageAnswer: 'yes' }, /garbageAnswer must be true or false/],
   [{ faults: { loud: true } }, /unknown fault "loud"/],
   [{ speed: 1 }, /unknown behaviour key "speed"/],
+  [{ answerReference: 'mirror' }, /answerReference must be one of echo, zeros, desk5000, absent/],
+  [{ answers: { reasonText: 'X'.repeat(49) } }, /reasonText must be 0 to 48 printable ASCII characters/],
+  [{ cfSeparator: '1d1d' }, /cfSeparator must be one byte in hex/],
+  [{ approvedAmount: -1 }, /approvedAmount must be a whole number/],
+  [{ extraAnswer: { ref: '0000009999', outcome: 'approved' } }, /extraAnswer.outcome must be approve or decline/],
+  [{ extraAnswer: { ref: '0000009999', outcome: 'approve', when: 1 } }, /extraAnswer has unknown key "when"/],
+  [{ answers: { speed: 1 } }, /unknown answer form "speed"/],
 ])('%j is refused with a clear message', (patch, message) => {
   const checked = applyBehaviourPatch(BASE, patch);
   expect(checked.ok).toBe(false);
@@ -30,7 +46,7 @@ test.each([
 
 test('any JSON value gives a result or one line of error, never an exception, and never changes the current behaviour', () => {
   fc.assert(
-    fc.property(fc.jsonValue(), fc.dictionary(fc.constantFrom('outcome', 'delayMs', 'nakNext', 'deaf', 'faults', 'x'), fc.jsonValue()), (any, dict) => {
+    fc.property(fc.jsonValue(), fc.dictionary(fc.constantFrom('outcome', 'delayMs', 'nakNext', 'deaf', 'faults', 'answers', 'extraAnswer', 'approvedAmount', 'reasonText', 'x'), fc.jsonValue()), (any, dict) => {
       for (const patch of [any, dict]) {
         const before = JSON.stringify(BASE);
         const checked = applyBehaviourPatch(BASE, patch);

@@ -1,3 +1,5 @@
+import { TIDY_ANSWERS } from '../src/answer-forms';
+import { NO_FAULTS } from '../src/behaviour';
 import { parseCliArgs } from '../src/cli-args';
 
 const ok = (argv: string[]) => {
@@ -20,7 +22,21 @@ test('a serial line: link framing, 9600 baud, approve after 1 s unless told othe
     delayMs: 1000,
     controlPort: undefined,
     requestLogPath: undefined,
+    answerLogPath: undefined,
+    faults: NO_FAULTS,
+    answers: TIDY_ANSWERS,
   });
+});
+
+test('--profile and --behaviour set how answers are shaped at start; a bad value is one line', () => {
+  expect(
+    ok(['--protocol', 'concert-v3', '--listen', 'tcp://127.0.0.1:0', '--profile', 'hipay-nepting', '--behaviour', '{"answerReference":"desk5000","deaf":true}']),
+  ).toMatchObject({ answers: { profile: 'hipay-nepting', answerReference: 'desk5000' }, faults: { deaf: true } });
+  expect(error(['--protocol', 'concert-v3', '--listen', 'tcp://127.0.0.1:0', '--behaviour', '{"partialPercent":0}'])).toMatch(
+    /^--behaviour: partialPercent must be an integer from 1 to 100, got 0$/,
+  );
+  expect(error(['--protocol', 'concert-v3', '--listen', 'tcp://127.0.0.1:0', '--behaviour', 'nope'])).toMatch(/--behaviour must be a JSON object/);
+  expect(error(['--protocol', 'concert-v2', '--serial', '/dev/x', '--profile', 'hipay-nepting'])).toMatch(/raw TLV over TCP/);
 });
 
 test('tcp: raw TLV for concert-v3 (IP terminal), link framing for concert-v2 (serial server)', () => {
