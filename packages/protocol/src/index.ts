@@ -7,3 +7,6 @@ export * from './concert/tlv';
 export * from './concert/v3';
 export { MAX_V3_AMOUNT, MAX_TICKET_BYTES } from './concert/v3-fields';
 export * from './concert/result';
+export * from './concert/echo';
+export * from './concert/tlv-stream';
+export * from './concert/v3-complete';

@@ -92,6 +92,10 @@ describe('Concert V3 answer -> PaymentResult', () => {
     ['11', 'abandoned', 'payment abandoned on the terminal (Concert V3 AF=11)'],
     ['13', 'error', 'the terminal does not accept this currency (Concert V3 AF=13)'],
     ['99', 'error', 'the terminal did not complete the payment (Concert V3 AF=99)'],
+    // AF of 2 to 50 characters (HiPay "Local API for Nepting"): the code, then the acquirer's text.
+    ['04HOLDER INVALID', 'declined', 'card refused by the terminal (Concert V3 AF=04: HOLDER INVALID)'],
+    ['05\x1c05 DO NOT HONOUR', 'declined', 'payment forbidden by the terminal (Concert V3 AF=05: 05 DO NOT HONOUR)'],
+    ['7Z 4970100000000014', 'error', 'the terminal did not complete the payment (Concert V3 AF=7Z: 497010XXXXXX0014)'],
   ])('maps AE=01 AF=%s to %s', (af, outcome, reason) => {
     const r = v3AnswerToResult({ status: '01', reason: af, amount: 500, currencyNumeric: '978' });
     expect(r.outcome).toBe(outcome);

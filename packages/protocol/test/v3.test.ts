@@ -195,24 +195,49 @@ describe('Concert V3 answer', () => {
     if (r.ok) expect(encodeV3Answer(r.value).toString('latin1')).toBe(answer);
   });
 
-  it('carries the ticket base64-encoded in AK, with its length in ZT', () => {
-    const bytes = encodeV3Answer({ status: '10', amount: 899, currencyNumeric: '978', ticket: ['CARTE BANCAIRE', 'MONTANT 8,99 EUR', '', 'MERCI'] });
-    const fields = parseTlv(bytes).fields;
-    const ak = fields.find((f) => f.tag === 'AK')!.value;
-    expect(Buffer.from(ak, 'base64').toString('latin1')).toBe('CARTE BANCAIRE\nMONTANT 8,99 EUR\n\nMERCI');
-    expect(fields.find((f) => f.tag === 'ZT')!.value).toBe(String('CARTE BANCAIRE\nMONTANT 8,99 EUR\n\nMERCI'.length));
+  it('carries the ticket in a ZT container holding CK and AK, as HiPay documents it (ZT374CK003100AK361...)', () => {
+    const lines = ['CARTE BANCAIRE', 'MONTANT 8,99 EUR', '', 'MERCI'];
+    const bytes = encodeV3Answer({ status: '10', amount: 899, currencyNumeric: '978', ticket: lines });
+    const zt = parseTlv(bytes).fields.find((f) => f.tag === 'ZT')!.value;
+    const inner = parseTlv(Buffer.from(zt, 'latin1')).fields;
+    expect(inner).toEqual([{ tag: 'CK', value: '100' }, { tag: 'AK', value: lines.join('\r\n') }]);
     const d = decodeV3Answer(bytes);
-    expect(d.ok && d.value.ticket).toEqual(['CARTE BANCAIRE', 'MONTANT 8,99 EUR', '', 'MERCI']);
+    expect(d.ok && d.value.ticket).toEqual(lines);
   });
 
-  it('reads a ticket with CRLF line ends and a final line break', () => {
-    const ak = Buffer.from('LINE 1\r\nLINE 2\r\n', 'latin1').toString('base64');
-    const d = decodeV3Answer(encodeTlv([{ tag: 'AE', value: '10' }, { tag: 'AK', value: ak }]));
-    expect(d.ok && d.value.ticket).toEqual(['LINE 1', 'LINE 2']);
+  it("reads a ticket shaped like HiPay's example: ZT374 = CK003100 + AK361 (8 + 366 bytes)", () => {
+    const text = 'TICKET CLIENT\n' + 'x'.repeat(346);
+    expect(text.length).toBe(360);
+    const ak = text + '\n';
+    const zt = `CK003100AK${String(ak.length).padStart(3, '0')}${ak}`;
+    expect(zt.length).toBe(374);
+    const d = decodeV3Answer(ascii(`CZ0040320AE00210ZT374${zt}`));
+    expect(d.ok && d.value.ticket).toEqual(['TICKET CLIENT', 'x'.repeat(346)]);
   });
 
-  it('refuses a ticket too long for one AK field', () => {
-    expect(() => encodeV3Answer({ status: '10', ticket: ['x'.repeat(748)] })).toThrow(/at most 747/);
+  it('keeps a ZT it cannot read (no TLV inside, or no AK) raw in otherFields, the outcome intact', () => {
+    const d = decodeV3Answer(ascii('AE00210ZT003123'));
+    expect(d.ok && d.value.status).toBe('10');
+    expect(d.ok && d.value.ticket).toBeUndefined();
+    expect(d.ok && d.value.otherFields).toEqual([{ tag: 'ZT', value: '123' }]);
+  });
+
+  it('refuses a ticket too long for one AK inside ZT', () => {
+    expect(() => encodeV3Answer({ status: '10', ticket: ['x'.repeat(987)] })).toThrow(/at most 986/);
+  });
+
+  it('reads AF of 2 to 50 characters and a CF with a separator byte (HiPay "Local API for Nepting")', () => {
+    const d = decodeV3Answer(ascii('CZ0040320CF011000\x1d0000042AE00201AF03505HOLDER INVALID / 05 Do not honour'));
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.value.privateData).toBe('000\x1d0000042');
+    expect(d.value.reason).toBe('05HOLDER INVALID / 05 Do not honour');
+  });
+
+  it('reads an empty CB (Desk/5000 red key) as no amount, the outcome intact', () => {
+    const d = decodeV3Answer(ascii('CZ0040300CB000AE00201AF00211'));
+    expect(d.ok && d.value.amount).toBeUndefined();
+    expect(d.ok && d.value.reason).toBe('11');
   });
 
   it('keeps a value it cannot read in otherFields instead of losing the payment outcome', () => {

@@ -80,11 +80,14 @@ function v3Outcome(answer: V3Answer): [PaymentOutcome, string?] {
     case '11':
       return ['error', 'the terminal only acknowledged the request and gave no payment result (Concert V3 AE=11, answer at once)'];
     case '01': {
-      const af = answer.reason;
-      if (af === undefined) return ['error', 'the terminal did not complete the payment and gave no reason (Concert V3 AE=01, no AF)'];
-      const known = AF_OUTCOMES[af];
-      if (known) return [known[0], `${known[1]} (Concert V3 AF=${af})`];
-      return ['error', `the terminal did not complete the payment (Concert V3 AF=${af})`];
+      if (answer.reason === undefined) return ['error', 'the terminal did not complete the payment and gave no reason (Concert V3 AE=01, no AF)'];
+      // AF is a 2-character code, possibly followed by the acquirer's text (HiPay's "Local API for Nepting").
+      const code = answer.reason.slice(0, 2);
+      const text = maskPansInText(answer.reason.slice(2).replace(/[^\x20-\x7e]+/g, ' ').trim());
+      const shown = `Concert V3 AF=${code.replace(/[^\x20-\x7e]/g, '?')}${text ? `: ${text}` : ''}`;
+      const known = AF_OUTCOMES[code];
+      if (known) return [known[0], `${known[1]} (${shown})`];
+      return ['error', `the terminal did not complete the payment (${shown})`];
     }
     default:
       return ['error', `the terminal answered an unknown status (Concert V3 AE=${JSON.stringify(answer.status)})`];

@@ -1,9 +1,14 @@
 /**
- * Caisse-AP / Concert V3 TLV: a tag of 2 upper-case letters, a 3-digit decimal length, then the value
- * (1 to 999 printable ASCII bytes). Over TCP the fields come raw with no terminator, so the parser is
- * incremental: it says whether the bytes so far end at a field boundary, end inside a field, or are wrong.
+ * Caisse-AP / Concert V3 TLV: a tag of 2 upper-case letters, a 3-digit decimal length, then the value.
+ * Over TCP the fields come raw with no terminator, so the parser is incremental: it says whether the bytes
+ * so far end at a field boundary, end inside a field, or are wrong.
+ *
+ * Values are read byte for byte (latin1) whatever they hold: the length alone delimits them. Real terminals
+ * put non-printable separators inside values (HiPay's "Local API for Nepting": CF may carry a separator
+ * character; ticket text in AK has line breaks), and a Desk/5000 sends an empty CB (length 000) when the
+ * customer presses the red key (OCA/l10n-france issues 669 to 672). Refusing those would lose the answer.
  */
-import { isPrintableAscii, quote, showByte } from './ascii';
+import { quote, showByte } from './ascii';
 
 export interface TlvField {
   tag: string;
@@ -27,10 +32,10 @@ export function encodeTlv(fields: readonly TlvField[]): Buffer {
   let text = '';
   for (const { tag, value } of fields) {
     if (typeof tag !== 'string' || !TAG.test(tag)) throw new RangeError(`TLV tag must be two upper-case letters, got ${quote(String(tag))}`);
-    if (typeof value !== 'string' || value.length < 1 || value.length > TLV_MAX_VALUE_LENGTH) {
-      throw new RangeError(`TLV value of ${tag} must be 1 to ${TLV_MAX_VALUE_LENGTH} characters, got ${String(value).length}`);
+    if (typeof value !== 'string' || value.length > TLV_MAX_VALUE_LENGTH) {
+      throw new RangeError(`TLV value of ${tag} must be 0 to ${TLV_MAX_VALUE_LENGTH} characters, got ${String(value).length}`);
     }
-    if (!isPrintableAscii(value)) throw new RangeError(`TLV value of ${tag} must be printable ASCII`);
+    if (/[^\x00-\xff]/.test(value)) throw new RangeError(`TLV value of ${tag} must be Latin-1 bytes, got ${quote(value)}`);
     text += tag + String(value.length).padStart(3, '0') + value;
   }
   return Buffer.from(text, 'latin1');
@@ -58,12 +63,7 @@ export function parseTlv(bytes: Uint8Array): TlvParse {
     if (available < 5) return stop('partial');
     const tag = String.fromCharCode(bytes[pos] as number, bytes[pos + 1] as number);
     const length = Number(String.fromCharCode(bytes[pos + 2] as number, bytes[pos + 3] as number, bytes[pos + 4] as number));
-    if (length === 0) return stop('invalid', `TLV: tag ${tag} at byte ${pos} has length 000 (a value is 1 to 999 bytes)`);
     const end = Math.min(pos + 5 + length, bytes.length);
-    for (let i = pos + 5; i < end; i++) {
-      const b = bytes[i] as number;
-      if (b < 0x20 || b > 0x7e) return stop('invalid', `TLV: value of tag ${tag} holds ${showByte(b)} at byte ${i}, not printable ASCII`);
-    }
     if (pos + 5 + length > bytes.length) return stop('partial');
     fields.push({ tag, value: Buffer.from(bytes.subarray(pos + 5, end)).toString('latin1') });
     pos = end;

@@ -3,7 +3,8 @@
  * conversions. parse() returns undefined for a value it cannot read; format() throws a RangeError for a
  * value that cannot be sent, or returns undefined when the field is left out (askTicket false).
  */
-import { quote } from './ascii';
+import { isPrintableAscii, quote } from './ascii';
+import { encodeTlv, parseTlv } from './tlv';
 
 export type V3Action = 'debit' | 'credit';
 /** AE: '10' done, '01' not done (see AF), '11' request taken into account (answer at once, BA=1). */
@@ -27,7 +28,10 @@ export interface V3RequestFields {
   answerAtOnce?: boolean;
   /** CC, application, 3 characters: in a request "00C" asks for a cheque; in an answer the one used ("001" CB contact, "00B" CB contactless...). */
   application?: string;
-  /** CF, private data the terminal echoes. */
+  /**
+   * CF, private data. Sent printable; read as any bytes, because terminals do not all echo it as sent
+   * (see concert/echo.ts) and HiPay's Nepting terminals may put a separator character in it.
+   */
   privateData?: string;
   /** CK: true sends "100" (ask for the customer ticket); false leaves the tag out. */
   askTicket?: boolean;
@@ -37,7 +41,10 @@ export interface V3RequestFields {
 export interface V3ResultFields {
   /** AE, required. */
   status: V3Status;
-  /** AF, 2 digits, when not done: "04" refused, "05" forbidden, "08" input timeout, "09" bad format, "11" abandoned... */
+  /**
+   * AF, when not done: 2 to 50 characters, the first two the code ("04" refused, "05" forbidden, "08" input
+   * timeout, "09" bad format, "11" abandoned...), the rest the acquirer's text (HiPay's "Local API for Nepting").
+   */
   reason?: string;
   /** AA, the card number as the terminal sends it: normally masked ("293540######4260"); the result mapping masks it in any case. */
   pan?: string;
@@ -51,7 +58,10 @@ export interface V3ResultFields {
   readingMode?: string;
   /** CG, merchant contract number. */
   merchantContract?: string;
-  /** AK, the customer ticket, one string per line (AK carries them base64-encoded, joined by '\n'; ZT its length). */
+  /**
+   * The customer ticket, one string per line. It travels in a ZT container whose value is itself TLV: CK
+   * ("100") and AK, the ticket text (HiPay's "Local API for Nepting" shows `ZT374CK003100AK361...`).
+   */
   ticket?: string[];
 }
 
@@ -93,6 +103,19 @@ function choice<T>(tag: string, codes: [string, T][], expected: string): FieldCo
 
 const ANY = /^[\x20-\x7e]{1,999}$/;
 const ANY_EXPECTED = '1 to 999 printable ASCII characters';
+
+/** A value read as the terminal sent it (any bytes), but sent only as printable ASCII. */
+function lenient(tag: string, min: number, max: number, expected: string): FieldCodec<string> {
+  return {
+    tag,
+    expected,
+    parse: (v) => (v.length >= min && v.length <= 999 ? v : undefined),
+    format: (v) => {
+      if (typeof v !== 'string' || v.length < min || v.length > max || !isPrintableAscii(v)) throw new RangeError(`V3 ${tag} must be ${expected}, got ${quote(String(v))}`);
+      return v;
+    },
+  };
+}
 export const MAX_V3_AMOUNT = 999_999_999_999;
 
 const amount: FieldCodec<number> = {
@@ -114,34 +137,37 @@ const askTicket: FieldCodec<boolean> = {
   format: (v) => (v === true ? '100' : undefined),
 };
 
-/** Longest ticket text that fits AK: 999 base64 characters. */
-export const MAX_TICKET_BYTES = Math.floor(999 / 4) * 3;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** ZT holds CK003100 (8 bytes) and AK's header (5): AK's text is at most 999 - 13 bytes. */
+export const MAX_TICKET_BYTES = 999 - 13;
 
-/** Ticket text is taken byte for byte (latin1), the usual charset of terminal printers. */
+/** Ticket text is taken byte for byte (latin1), the usual charset of terminal printers; lines end with CR LF. */
 export function ticketText(lines: readonly string[]): string {
   for (const line of lines) {
     if (typeof line !== 'string' || /[\r\n]/.test(line) || /[^\x00-\xff]/.test(line)) {
       throw new RangeError('V3 ticket lines must be strings of Latin-1 characters without line breaks');
     }
   }
-  return lines.join('\n');
+  return lines.join('\r\n');
 }
 
+/** The ZT container: its value is TLV; AK in it is the ticket text. A ZT without a readable AK is kept raw. */
 const ticket: FieldCodec<string[]> = {
-  tag: 'AK',
-  expected: 'base64 text',
+  tag: 'ZT',
+  expected: 'a TLV container holding AK (ticket text)',
   parse: (v) => {
-    if (!BASE64.test(v)) return undefined;
-    const lines = Buffer.from(v, 'base64').toString('latin1').split(/\r?\n/);
+    const inner = parseTlv(Buffer.from(v, 'latin1'));
+    if (inner.status !== 'complete') return undefined;
+    const ak = inner.fields.find((f) => f.tag === 'AK');
+    if (!ak || ak.value === '') return undefined;
+    const lines = ak.value.split(/\r\n|\n|\r/);
     if (lines[lines.length - 1] === '') lines.pop();
     return lines.length > 0 ? lines : undefined;
   },
   format: (lines) => {
     const t = ticketText(lines);
     if (t.length === 0) return undefined;
-    if (t.length > MAX_TICKET_BYTES) throw new RangeError(`V3 ticket is ${t.length} bytes; AK holds at most ${MAX_TICKET_BYTES}`);
-    return Buffer.from(t, 'latin1').toString('base64');
+    if (t.length > MAX_TICKET_BYTES) throw new RangeError(`V3 ticket is ${t.length} bytes; AK inside ZT holds at most ${MAX_TICKET_BYTES}`);
+    return encodeTlv([{ tag: 'CK', value: '100' }, { tag: 'AK', value: t }]).toString('latin1');
   },
 };
 
@@ -155,10 +181,10 @@ export const FIELD_CODECS: { [K in AnswerFieldKey]-?: FieldCodec<NonNullable<All
   currencyNumeric: text('CE', /^\d{3}$/, '3 digits'),
   answerAtOnce: choice<boolean>('BA', [['1', true], ['0', false]], "'0' or '1'"),
   application: text('CC', /^[0-9A-Z]{3}$/, '3 digits or upper-case letters'),
-  privateData: text('CF', ANY, ANY_EXPECTED),
+  privateData: lenient('CF', 1, 999, ANY_EXPECTED),
   askTicket,
   status: choice<V3Status>('AE', [['10', '10'], ['01', '01'], ['11', '11']], "'10', '01' or '11'"),
-  reason: text('AF', ANY, ANY_EXPECTED),
+  reason: lenient('AF', 2, 50, '2 to 50 printable ASCII characters (a 2-character code, then text)'),
   pan: text('AA', ANY, ANY_EXPECTED),
   cardExpiry: text('AB', ANY, ANY_EXPECTED),
   authorisationNumber: text('AC', ANY, ANY_EXPECTED),
@@ -175,13 +201,10 @@ export const RESULT_KEYS: (keyof V3ResultFields)[] = [
   'status', 'reason', 'pan', 'cardExpiry', 'authorisationNumber', 'aid', 'readingMode', 'merchantContract', 'ticket',
 ];
 
-/** ZT: the ticket's length in bytes, written with AK and not kept as a field of its own. */
-export const TICKET_LENGTH_TAG = 'ZT';
-
 /** Tag order when none is given (CZ is always first). */
 export const REQUEST_TAG_ORDER = ['CZ', 'CJ', 'CA', 'CB', 'CD', 'CE', 'BA', 'CC', 'CF', 'CK'];
 export const ANSWER_TAG_ORDER = [
-  'CZ', 'CJ', 'CA', 'CB', 'CD', 'CE', 'BA', 'CF', 'CK', 'AE', 'AF', 'CC', 'CI', 'AC', 'AA', 'AI', 'AB', 'CG', 'AK', 'ZT',
+  'CZ', 'CJ', 'CA', 'CB', 'CD', 'CE', 'BA', 'CF', 'CK', 'AE', 'AF', 'CC', 'CI', 'AC', 'AA', 'AI', 'AB', 'CG', 'ZT',
 ];
 
 /** "CB (amount)": a tag and its meaning, for error messages. */

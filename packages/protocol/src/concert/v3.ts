@@ -17,9 +17,7 @@ import {
   REQUEST_KEYS,
   REQUEST_TAG_ORDER,
   RESULT_KEYS,
-  TICKET_LENGTH_TAG,
   describeTag,
-  ticketText,
   type AnswerFieldKey,
   type V3RequestFields,
   type V3ResultFields,
@@ -87,9 +85,6 @@ function encodeMessage(message: object, keys: readonly AnswerFieldKey[], default
     const value = codec.format(v);
     if (value !== undefined) byTag.set(codec.tag, value);
   }
-  if (record.ticket !== undefined && byTag.has('AK')) {
-    byTag.set(TICKET_LENGTH_TAG, String(ticketText(record.ticket as string[]).length));
-  }
   // otherFields may hold a known tag the lenient answer decoder could not read, but not one also given typed.
   for (const f of record.otherFields ?? []) {
     if (byTag.has(f.tag)) throw new RangeError(`V3 tag ${f.tag} is given twice (typed field or otherFields)`);
@@ -137,8 +132,7 @@ function readFields(
     out.tagOrder.push(field.tag);
     const key = keyByTag.get(field.tag);
     if (key === undefined) {
-      // ZT is recomputed from AK when encoding; any other tag is kept as it came.
-      if (!(field.tag === TICKET_LENGTH_TAG && keys.includes('ticket'))) out.otherFields.push({ ...field });
+      out.otherFields.push({ ...field });
       continue;
     }
     const value = (FIELD_CODECS[key] as { parse(v: string): unknown }).parse(field.value);
