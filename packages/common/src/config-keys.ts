@@ -59,6 +59,10 @@ export type ConfigKey = keyof ConfigValues;
 export interface KeySpec<T> {
   /** For a required key: the end of "KEY is missing: expected ...". */
   required?: string;
+  /** Required unless HIPAY_LOGIN=sandbox (HiPay's merchant settings): the end of "KEY is missing: expected ...". */
+  requiredForHipay?: string;
+  /** The value used with HIPAY_LOGIN=sandbox when none is given (the embedded sandbox checks presence only). */
+  sandboxDefault?: string;
   /** Raw default, parsed like a value from the file (a required key has none). */
   default?: string;
   /** Never shown in a message or a summary. */
@@ -94,9 +98,26 @@ export const CONFIG_SPECS: { readonly [K in ConfigKey]: KeySpec<ConfigValues[K]>
   TP_MANAGER_ENDPOINT: { default: 'tcp://127.0.0.1:5555', parse: parseEndpoint },
   // Empty here means "derived from HIPAY_LOGIN" (config.ts).
   HIPAY_URL: { default: '', parse: parseHttpUrl },
-  HIPAY_HASHKEY: { default: '', secret: true, parse: anyText },
-  HIPAY_MID: { default: '', parse: anyText },
-  HIPAY_ACQUIRER_ID: { default: '', parse: anyText },
+  // HiPay refuses a passive point-of-sale order without hash, mid and acquirer_registrationid (1010101):
+  // required at start, so a wrong config.txt never reaches a paid order (hipay-gateway.md, "Limits and codes").
+  HIPAY_HASHKEY: {
+    default: '',
+    secret: true,
+    requiredForHipay: "the merchant's hash key given by HiPay, which signs every order (not needed with HIPAY_LOGIN=sandbox)",
+    parse: anyText,
+  },
+  HIPAY_MID: {
+    default: '',
+    requiredForHipay: 'the merchant id (MID) of the acquirer contract given by HiPay, e.g. HIPAY_MID=00001340 (not needed with HIPAY_LOGIN=sandbox)',
+    sandboxDefault: 'sandbox-mid',
+    parse: anyText,
+  },
+  HIPAY_ACQUIRER_ID: {
+    default: '',
+    requiredForHipay: 'the acquirer registration id of the merchant contract given by HiPay (not needed with HIPAY_LOGIN=sandbox)',
+    sandboxDefault: 'sandbox-acquirer',
+    parse: anyText,
+  },
   PAYMENT_TIMEOUT_S: {
     default: '180',
     parse: integerIn(10, 900, 'is not a timeout: expected whole seconds from 10 to 900'),

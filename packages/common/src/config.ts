@@ -148,10 +148,12 @@ export function parseConfig(
   const values: Partial<Record<ConfigKey, unknown>> = {};
   const source: Partial<Record<ConfigKey, ConfigSource>> = {};
   const givenByKey = new Map<ConfigKey, Given>();
+  const givenEmpty = new Map<ConfigKey, Given>();
   for (const g of given) {
     const spec: KeySpec<unknown> = CONFIG_SPECS[g.key];
     if (g.raw === '') {
       if (spec.required) throw new ConfigError(`${g.prefix}${g.name} is empty: expected ${spec.required}`, g.key, lineOf(g));
+      givenEmpty.set(g.key, g);
       continue; // "KEY=" leaves an optional key at its default
     }
     const parsed = spec.parse(g.raw, { dataDir });
@@ -191,6 +193,17 @@ export function parseConfig(
       );
     }
     hipayUrl = derived;
+  }
+  for (const key of CONFIG_KEYS) {
+    const spec: KeySpec<unknown> = CONFIG_SPECS[key];
+    if (!spec.requiredForHipay || values[key] !== '') continue;
+    if (hipaySandbox) {
+      if (spec.sandboxDefault !== undefined) values[key] = spec.sandboxDefault;
+      continue;
+    }
+    const empty = givenEmpty.get(key);
+    if (empty) throw new ConfigError(`${empty.prefix}${empty.name} is empty: expected ${spec.requiredForHipay}`, key, lineOf(empty));
+    throw new ConfigError(`${fileName}: ${key} is missing: expected ${spec.requiredForHipay}`, key);
   }
 
   return deepFreeze<Config>({

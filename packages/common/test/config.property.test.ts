@@ -85,6 +85,9 @@ describe('any config text loads or is refused with a ConfigError', () => {
       'HIPAY_LOGIN=99999999.stage-secure-gateway.hipay-tpp.com',
       'HIPAY_PWD=Test_XXXXXXXXXXXXXXXXXXXXXXXX',
       'UPDATE_TIME=04:00',
+      'HIPAY_HASHKEY=hk-Secret-771',
+      'HIPAY_MID=00001340',
+      'HIPAY_ACQUIRER_ID=1234567',
     ];
     const value = plausibleValue.filter((v) => !/[\r\n\u2028\u2029]/.test(v));
     fc.assert(

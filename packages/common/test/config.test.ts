@@ -24,6 +24,10 @@ const SEED_LINES = [
   'HIPAY_LOGIN=99999999.stage-secure-gateway.hipay-tpp.com',
   'HIPAY_PWD=Test_XXXXXXXXXXXXXXXXXXXXXXXX',
   'UPDATE_TIME=04:00',
+  // Not in the seed's table, but HiPay refuses a passive order without them (issue 10).
+  'HIPAY_HASHKEY=hk-Secret-771',
+  'HIPAY_MID=00001340',
+  'HIPAY_ACQUIRER_ID=1234567',
 ];
 
 function writeConfig(content: string | Buffer, dir = tempDataDir()): string {
@@ -83,9 +87,6 @@ describe('loadConfig with the seed guide example', () => {
     expect(config.bindAddress).toBe('127.0.0.1');
     expect(config.tpManagerEndpoint).toBe('tcp://127.0.0.1:5555');
     expect(config.hipayUrl).toBe('https://stage-secure-gateway.hipay-tpp.com');
-    expect(config.hipayHashkey).toBe('');
-    expect(config.hipayMid).toBe('');
-    expect(config.hipayAcquirerId).toBe('');
     expect(config.paymentTimeoutS).toBe(180);
     expect(config.hipayTimeoutMs).toBe(3000);
     expect(config.updateSource).toBe('');
@@ -209,6 +210,9 @@ describe('file syntax', () => {
       'HIPAY_LOGIN=99999999.stage-secure-gateway.hipay-tpp.com',
       'HIPAY_PWD="Test_XX=YY#ZZ"',
       'UPDATE_TIME=04:00',
+      'HIPAY_HASHKEY=k',
+      'HIPAY_MID=1',
+      'HIPAY_ACQUIRER_ID=2',
       '   ',
     ]);
     expect(config.serialPort).toBe('COM8');
@@ -338,14 +342,14 @@ describe('invalid configurations stop with one line naming the file, line, key a
       'unknown key far from every known one',
       ['COLOR=blue', ...SEED_LINES],
       'config.txt line 1: COLOR is not a known key: expected one of SERIAL_PORT, LOCAL_PORT, TERMINAL_MANAGER_LOGIN, ' +
-        'TERMINAL_MANAGER_PWD, HIPAY_LOGIN, HIPAY_PWD, UPDATE_TIME, TERMINAL_PROTOCOL, BAUD_RATE, SERIAL_FORMAT, ' +
+        'TERMINAL_MANAGER_PWD, HIPAY_LOGIN, HIPAY_PWD, UPDATE_TIME, TERMINAL_PROTOCOL, TERMINAL_PROFILE, ZVT_PASSWORD, BAUD_RATE, SERIAL_FORMAT, ' +
         'BIND_ADDRESS, TP_MANAGER_ENDPOINT, HIPAY_URL, HIPAY_HASHKEY, HIPAY_MID, HIPAY_ACQUIRER_ID, PAYMENT_TIMEOUT_S, ' +
         'HIPAY_TIMEOUT_MS, UPDATE_SOURCE, LOG_LEVEL',
     ],
     [
       'duplicate key',
       [...SEED_LINES, 'LOCAL_PORT=9090'],
-      'config.txt lines 2 and 8: LOCAL_PORT is set twice: keep only one of them',
+      'config.txt lines 2 and 11: LOCAL_PORT is set twice: keep only one of them',
     ],
     [
       'bad baud rate',
@@ -439,7 +443,7 @@ describe('invalid configurations stop with one line naming the file, line, key a
 
   test('an empty required value says "is empty", never a value', () => {
     expect(messageFor(seedWith('TERMINAL_MANAGER_PWD', 'TERMINAL_MANAGER_PWD=   '))).toBe(
-      "config.txt line 7: TERMINAL_MANAGER_PWD is empty: expected the password of the local API's Basic auth",
+      "config.txt line 10: TERMINAL_MANAGER_PWD is empty: expected the password of the local API's Basic auth",
     );
   });
 
@@ -465,7 +469,7 @@ describe('invalid configurations stop with one line naming the file, line, key a
   test('a line without "=" is not echoed: it may be a password typed alone', () => {
     const message = messageFor([...SEED_LINES, 'Sup3rSecret!']);
     expect(message).toBe(
-      'config.txt line 8: this line is not KEY=VALUE: expected a line such as LOCAL_PORT=8080, or a comment starting with #',
+      'config.txt line 11: this line is not KEY=VALUE: expected a line such as LOCAL_PORT=8080, or a comment starting with #',
     );
   });
 
@@ -491,9 +495,48 @@ describe('invalid configurations stop with one line naming the file, line, key a
   });
 });
 
+describe('HiPay merchant settings (issue 10): required unless HIPAY_LOGIN=sandbox', () => {
+  // money rule 5: without them HiPay refuses every paid order (1010101) after the customer paid.
+  test.each([
+    ['HIPAY_HASHKEY', "the merchant's hash key given by HiPay"],
+    ['HIPAY_MID', 'the merchant id (MID) of the acquirer contract given by HiPay'],
+    ['HIPAY_ACQUIRER_ID', 'the acquirer registration id of the merchant contract given by HiPay'],
+  ])('money rule 5: a missing %s stops the start with one line naming it', (key, expected) => {
+    const err = errorOf(() => load(seedWith(key)));
+    expect(err.key).toBe(key);
+    expect(err.message).toMatch(new RegExp(`^config\\.txt: ${key} is missing: expected ${expected.replace(/[()]/g, '\\$&')}`));
+    expect(err.message).toContain('not needed with HIPAY_LOGIN=sandbox');
+    expect(err.message).not.toMatch(/[\r\n]/);
+  });
+
+  test('an empty HIPAY_MID= line is named with its line', () => {
+    const lines = seedWith('HIPAY_MID', 'HIPAY_MID=');
+    const err = errorOf(() => load(lines));
+    expect(err.message).toMatch(new RegExp(`^config\\.txt line ${lines.length}: HIPAY_MID is empty: expected the merchant id`));
+    expect(err.line).toBe(lines.length);
+  });
+
+  test('an empty ECR_HIPAY_ACQUIRER_ID does not replace the file value; a missing one is named', () => {
+    expect(load(SEED_LINES, { ECR_HIPAY_ACQUIRER_ID: '' }).hipayAcquirerId).toBe('1234567');
+    expect(messageFor(seedWith('HIPAY_ACQUIRER_ID'), { ECR_HIPAY_ACQUIRER_ID: ' ' })).toMatch(/^config\.txt: HIPAY_ACQUIRER_ID is missing/);
+  });
+
+  test('HIPAY_LOGIN=sandbox needs none of them: the embedded sandbox gets placeholders, no hash key', () => {
+    const lines = seedWith('HIPAY_LOGIN', 'HIPAY_LOGIN=sandbox').filter((l) => !/^HIPAY_(HASHKEY|MID|ACQUIRER_ID)=/.test(l));
+    const config = load(lines);
+    expect(config.hipayHashkey).toBe('');
+    expect(config.hipayMid).toBe('sandbox-mid');
+    expect(config.hipayAcquirerId).toBe('sandbox-acquirer');
+  });
+
+  test('with HIPAY_LOGIN=sandbox, given values are kept', () => {
+    expect(load(seedWith('HIPAY_LOGIN', 'HIPAY_LOGIN=sandbox')).hipayMid).toBe('00001340');
+  });
+});
+
 describe('secrets', () => {
   test('configSummary masks passwords and the hash key and shows the rest', () => {
-    const config = load([...SEED_LINES, 'HIPAY_HASHKEY=hk-secret', 'HIPAY_MID=00012']);
+    const config = load([...SEED_LINES.filter((l) => !/^HIPAY_(HASHKEY|MID)=/.test(l)), 'HIPAY_HASHKEY=hk-secret', 'HIPAY_MID=00012']);
     const summary = configSummary(config);
     expect(summary.TERMINAL_MANAGER_PWD).toBe('***');
     expect(summary.HIPAY_PWD).toBe('***');
@@ -515,11 +558,11 @@ describe('secrets', () => {
   });
 
   test('configSecrets lists the non-empty secrets for the logger', () => {
-    expect(configSecrets(load(SEED_LINES))).toEqual(['pwd', 'Test_XXXXXXXXXXXXXXXXXXXXXXXX']);
+    expect(configSecrets(load(SEED_LINES))).toEqual(['pwd', 'Test_XXXXXXXXXXXXXXXXXXXXXXXX', 'hk-Secret-771']);
   });
 
   test('a misspelled password key is refused without echoing its value', () => {
     const message = messageFor([...SEED_LINES, 'HIPAY_PASSWORD=Sup3rSecret!']);
-    expect(message).toBe('config.txt line 8: HIPAY_PASSWORD is not a known key: did you mean HIPAY_PWD?');
+    expect(message).toBe('config.txt line 11: HIPAY_PASSWORD is not a known key: did you mean HIPAY_PWD?');
   });
 });
