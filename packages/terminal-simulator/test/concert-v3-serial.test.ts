@@ -111,3 +111,14 @@ test('a request the terminal cannot read gets AE=01 AF=09 and is logged as such'
   expect(rig.simulator.requests).toMatchObject([{ outcome: 'bad-request', fields: { CZ: '0320', CB: '899' } }]);
   expect(rig.simulator.requests[0].error).toMatch(/missing CJ/);
 });
+
+test("a late answer still goes out after the cash register stopped waiting for it, and the ledger says it was taken (issue 9 case 4)", async () => {
+  rig = await openSerialRig({ protocol: 'concert-v3', outcome: 'approve', delayMs: 800 });
+  await rig.ecr.send(encodeV3Request(REQUEST));
+  // The register's own wait ends first (a connector's payment time-out), with nothing received.
+  await expect(rig.ecr.nextMessage(100)).rejects.toThrow();
+  const late = decodeV3Answer(await rig.ecr.nextMessage(5000));
+  expect(late.ok && late.value).toMatchObject({ status: '10', amount: 899 });
+  await new Promise<void>((resolve) => (rig!.simulator.answers.length > 0 ? resolve() : rig!.simulator.once('answered', () => resolve())));
+  expect(rig.simulator.answers).toEqual([expect.objectContaining({ kind: 'answer', outcome: 'approve', amount: 899, delivered: true })]);
+});

@@ -114,3 +114,58 @@ test('a new connection replaces the old one, as a terminal serves one cash regis
   expect(await answer).toMatchObject({ status: '10', amount: 1234 });
   expect(simulator?.requests).toHaveLength(1);
 });
+
+test('a late answer goes to the register connected when it is ready, after a reconnection (issue 9 case 4)', async () => {
+  simulator = new TerminalSimulator({ protocol: 'concert-v3', framing: 'raw', outcome: 'approve', delayMs: 400, answers: { answerReference: 'desk5000' } });
+  served = await serveTcp('127.0.0.1', 0, simulator);
+  const first = await open(served.port);
+  const taken = new Promise<void>((resolve) => simulator!.once('request', () => resolve()));
+  first.write(encodeV3Request(REQUEST));
+  await taken;
+  first.destroy(); // the connector restarts and connects again before the customer has paid
+  const second = await open(served.port);
+  expect(await readAnswer(second)).toMatchObject({ status: '10', amount: 1234, privateData: '1010000000' });
+  expect(simulator.answers).toEqual([expect.objectContaining({ outcome: 'approve', delivered: true, reference: '1010000000' })]);
+});
+
+test('an answer ready while no register is connected is in the ledger as not delivered', async () => {
+  simulator = new TerminalSimulator({ protocol: 'concert-v3', framing: 'raw', outcome: 'approve', delayMs: 100 });
+  served = await serveTcp('127.0.0.1', 0, simulator);
+  const first = await open(served.port);
+  const taken = new Promise<void>((resolve) => simulator!.once('request', () => resolve()));
+  first.write(encodeV3Request(REQUEST));
+  await taken;
+  first.destroy();
+  await new Promise<void>((resolve) => simulator!.once('answered', () => resolve()));
+  expect(simulator.answers).toEqual([expect.objectContaining({ outcome: 'approve', delivered: false, reason: 'no cash register connected' })]);
+});
+
+test('two answers in one TCP write: a foreign approval then the real answer (issue 9 cases 2 and 10)', async () => {
+  simulator = new TerminalSimulator({
+    protocol: 'concert-v3', framing: 'raw', outcome: 'decline', delayMs: 20,
+    answers: { extraAnswer: { ref: '0000009999', outcome: 'approve', position: 'before' }, oneWrite: true },
+  });
+  served = await serveTcp('127.0.0.1', 0, simulator);
+  const socket = await open(served.port);
+  const before = simulator.lineCounters.chunksOut;
+  const bytes: Buffer[] = [];
+  socket.on('data', (b: Buffer) => bytes.push(b));
+  const two = new Promise<void>((resolve) => {
+    let n = 0;
+    simulator!.on('answered', () => ++n === 2 && resolve());
+  });
+  socket.write(encodeV3Request(REQUEST));
+  await two;
+  expect(simulator.lineCounters.chunksOut - before).toBe(1);
+  const text = await new Promise<string>((resolve) => {
+    const check = (): void => {
+      const all = Buffer.concat(bytes).toString('latin1');
+      if ((all.match(/CZ004/g) ?? []).length === 2 && parseTlv(Buffer.from(all, 'latin1')).status === 'complete') resolve(all);
+      else socket.once('data', check);
+    };
+    check();
+  });
+  const second = text.indexOf('CZ004', 1);
+  expect(decodeV3Answer(Buffer.from(text.slice(0, second), 'latin1'))).toMatchObject({ ok: true, value: { status: '10', privateData: '0000009999' } });
+  expect(decodeV3Answer(Buffer.from(text.slice(second), 'latin1'))).toMatchObject({ ok: true, value: { status: '01', reason: '04', privateData: 'ORDER-TCP' } });
+});
