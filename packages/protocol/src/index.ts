@@ -10,3 +10,4 @@ export * from './concert/result';
 export * from './concert/echo';
 export * from './concert/tlv-stream';
 export * from './concert/v3-complete';
+export * as zvt from './zvt';
