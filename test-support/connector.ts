@@ -184,9 +184,24 @@ export class ConnectorUnderTest {
       .map((l) => JSON.parse(l) as { amount?: number; reference?: string; outcome: string });
   }
 
-  async setTerminal(behaviour: { outcome?: string; delayMs?: number; faults?: Record<string, unknown> }): Promise<void> {
+  /**
+   * Changes what the terminal does next: outcome, delay, faults, and how it shapes answers to play a real
+   * terminal (answer forms, e.g. `{ answerReference: 'desk5000' }`; packages/terminal-simulator/README.md).
+   */
+  async setTerminal(behaviour: { outcome?: string; delayMs?: number; faults?: Record<string, unknown>; answers?: Record<string, unknown> } & Record<string, unknown>): Promise<void> {
     const res = await fetch(`${this.controlUrl}/behaviour`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(behaviour) });
     if (res.status !== 200) throw new Error(`simulator control answered ${res.status}: ${await res.text()}`);
+  }
+
+  /** The terminal's own ledger: every answer it gave or could not give (its --answer-log file). */
+  terminalAnswers(): { kind: string; outcome: string; requestAmount?: number; amount?: number; reference?: string; delivered: boolean }[] {
+    const file = path.join(this.dataDir, ANSWER_LOG);
+    if (!fs.existsSync(file)) return [];
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as { kind: string; outcome: string; requestAmount?: number; amount?: number; reference?: string; delivered: boolean });
   }
 
   /** What the simulator does now: outcome, delay and faults (its control interface). */
@@ -227,6 +242,9 @@ export class ConnectorUnderTest {
   }
 }
 
+/** The simulator's answer ledger, beside its request log in the data directory. */
+const ANSWER_LOG = 'terminal-answers.jsonl';
+
 /** The simulator CLI on the terminal's end of the line, with its control interface on a free port. */
 async function startSimulator(
   protocol: 'concert-v2' | 'concert-v3',
@@ -242,6 +260,7 @@ async function startSimulator(
     '--delay-ms', String(delayMs),
     '--control-port', '0',
     '--request-log', requestLog,
+    '--answer-log', path.join(path.dirname(requestLog), ANSWER_LOG),
   ]);
   const [, controlUrl] = await simulator.waitFor(/control (http:\/\/\S+)/);
   return { simulator, controlUrl: controlUrl! };
