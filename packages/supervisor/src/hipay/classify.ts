@@ -1,7 +1,9 @@
 /**
- * Turns HiPay's HTTP answers and network failures into retryable / refused, with one clear line each.
- * Pure: no I/O, so every branch is unit-tested.
+ * Turns HiPay's HTTP answers and network failures into what the outbox does next, with one clear line each.
+ * HiPay's documented code decides, whatever the HTTP status that carries it (hipay-codes.ts). Only a
+ * configuration problem is a refusal; anything else is retried, looked up first. Pure: no I/O.
  */
+import { ALREADY_HELD_CODES, CONFIGURATION_CODES, NOT_FOUND_CODES } from './hipay-codes';
 import type { HipayRefusal, HipayRetryable, HipayTransactionSummary } from './results';
 
 export interface HipayErrorBody {
@@ -10,18 +12,8 @@ export interface HipayErrorBody {
   description?: string;
 }
 
-/** HiPay codes that retrying cannot fix. */
-const PERMANENT_CODES = [1000001, 1000005, 1000009, 1010101, 1010201];
-const TEMPORARILY_UNAVAILABLE = 1000008;
-
 /** Network failures that happen before the request leaves: HiPay cannot have the order. */
 const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL'];
-
-const HINTS: Record<number, string> = {
-  1000001: 'check HIPAY_LOGIN and HIPAY_PWD',
-  1000005: 'these API credentials may not create orders: use the private API credentials of the HiPay back office',
-  1000009: "HiPay refuses this machine's IP address: allow it in the HiPay back office",
-};
 
 function oneLine(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -49,10 +41,14 @@ export function errorBody(json: unknown): HipayErrorBody | undefined {
   };
 }
 
-/** HiPay's answer to a second order with the same orderid. */
-export function isDuplicateOrder(httpStatus: number, body: HipayErrorBody | undefined): boolean {
-  if (httpStatus !== 400 || !body) return false;
-  return /already exist/i.test(`${body.message ?? ''} ${body.description ?? ''}`);
+/** HiPay's answer to a second order with an orderid it already has (duplicate, completed, max attempts). */
+export function isAlreadyHeld(body: HipayErrorBody | undefined): boolean {
+  return body?.code !== undefined && ALREADY_HELD_CODES.includes(body.code);
+}
+
+/** HiPay's answer to a lookup of an order or transaction it does not know. */
+export function isUnknownOrder(body: HipayErrorBody | undefined): boolean {
+  return body?.code !== undefined && NOT_FOUND_CODES.includes(body.code);
 }
 
 function describe(httpStatus: number, body: HipayErrorBody | undefined, text: string): string {
@@ -63,23 +59,22 @@ function describe(httpStatus: number, body: HipayErrorBody | undefined, text: st
 }
 
 function hint(httpStatus: number, body: HipayErrorBody | undefined): string {
-  if (body?.code !== undefined && HINTS[body.code]) return ` - ${HINTS[body.code]}`;
   if (/hash/i.test(body?.description ?? '')) return ' - check HIPAY_HASHKEY';
+  if (body?.code !== undefined && CONFIGURATION_CODES[body.code]) return ` - ${CONFIGURATION_CODES[body.code]}`;
   if (httpStatus === 404 || (httpStatus >= 300 && httpStatus < 400)) return ' - check HIPAY_URL (or the host part of HIPAY_LOGIN)';
   return '';
 }
 
-/** An HTTP answer that is not a success (status >= 300). */
+/**
+ * An HTTP answer that is not a success (status >= 300). Refused only for a configuration problem; anything
+ * else (1000008, an undocumented code, a proxy's 5xx, a redirect) is retried, looked up first: HiPay's
+ * portal gives both "try again later" and "retry possible: no" for 1000008, so the lookup decides.
+ */
 export function classifyErrorAnswer(httpStatus: number, text: string): HipayRetryable | HipayRefusal {
   const body = errorBody(parseJson(text));
   const reason = describe(httpStatus, body, text) + hint(httpStatus, body);
-  if (body?.code === TEMPORARILY_UNAVAILABLE) return { kind: 'retryable', reason, outcomeUnknown: false };
-  if (body?.code !== undefined && PERMANENT_CODES.includes(body.code)) {
-    return { kind: 'refused', reason, code: body.code, httpStatus };
-  }
-  // A 5xx may come from a proxy after HiPay took the order: treat the outcome as unknown.
-  if (httpStatus >= 500 || httpStatus === 408 || httpStatus === 429) return { kind: 'retryable', reason, outcomeUnknown: true };
-  return { kind: 'refused', reason, code: body?.code, httpStatus };
+  if (body?.code !== undefined && body.code in CONFIGURATION_CODES) return { kind: 'refused', reason, code: body.code, httpStatus };
+  return { kind: 'retryable', reason, outcomeUnknown: true };
 }
 
 /** A request that got no answer (connection refused, timeout, reset, abort). */
@@ -113,12 +108,21 @@ export function parseTransaction(json: unknown): HipayTransactionSummary | undef
   return summary(json);
 }
 
+/** An object whose keys are all "0", "1", ...: HiPay's Node SDK notes several transactions come so. */
+function indexKeyed(value: unknown): unknown[] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length === 0 || !keys.every((k) => /^\d+$/.test(k))) return undefined;
+  return keys.sort((a, b) => Number(a) - Number(b)).map((k) => (value as Record<string, unknown>)[k]);
+}
+
 /**
- * The transactions of a GET /rest/v1/transaction answer: {"transaction": {...}} or {"transaction": [...]}
- * (HiPay's TransactionDetail), or a bare transaction or array.
+ * The transactions of a GET /rest/v1/transaction answer, in every documented form: {"transaction": {...}},
+ * {"transaction": [...]}, {"transaction": {"0": {...}, "1": {...}}} (HiPay's TransactionDetail and its Node
+ * SDK), or a bare transaction, array or index-keyed object.
  */
 export function parseTransactionList(json: unknown): HipayTransactionSummary[] {
   const inner = typeof json === 'object' && json !== null && !Array.isArray(json) && 'transaction' in json ? (json as { transaction: unknown }).transaction : json;
-  const list = Array.isArray(inner) ? inner : [inner];
+  const list = Array.isArray(inner) ? inner : (indexKeyed(inner) ?? [inner]);
   return list.map(summary).filter((t): t is HipayTransactionSummary => t !== undefined);
 }

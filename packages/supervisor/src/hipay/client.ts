@@ -4,7 +4,7 @@
  * result the outbox can act on (results.ts).
  */
 import axios from 'axios';
-import { classifyErrorAnswer, classifyNetworkError, errorBody, isDuplicateOrder, parseJson, parseTransaction, parseTransactionList } from './classify';
+import { classifyErrorAnswer, classifyNetworkError, errorBody, isAlreadyHeld, isUnknownOrder, parseJson, parseTransaction, parseTransactionList } from './classify';
 import type { HipayOrderFields } from './order-fields';
 import { transactionOutcome, type CreateOrderResult, type FindTransactionResult } from './results';
 
@@ -71,9 +71,13 @@ export function createHipayClient(options: HipayClientOptions): HipayClient {
       const r = classifyNetworkError(a.code, shownUrl, a.detail);
       return { kind: 'retryable', reason: r.reason };
     }
-    if (a.status === 404) return { kind: 'not-found' };
+    // HiPay's code decides whatever the status (3000001 has come with 400 and 404); a bare 404 is the v3
+    // API's "order not found". A 2xx without a transaction is "not found" too, as HiPay's PHP SDK reads it.
+    const json = parseJson(a.text);
+    const error = errorBody(json);
+    if (isUnknownOrder(error) || (a.status === 404 && !error)) return { kind: 'not-found' };
     if (a.status >= 200 && a.status < 300) {
-      const list = parseTransactionList(parseJson(a.text));
+      const list = parseTransactionList(json);
       if (list.length === 0) return { kind: 'not-found' };
       // Prefer a transaction HiPay accepted over an earlier declined attempt.
       const accepted = list.find((t) => t.state !== 'declined' && t.state !== 'error');
@@ -98,14 +102,15 @@ export function createHipayClient(options: HipayClientOptions): HipayClient {
       if (transaction) return transactionOutcome(fields.orderid, transaction, false);
       return { kind: 'retryable', reason: `HiPay answered HTTP ${a.status} without a transactionReference`, outcomeUnknown: true };
     }
-    if (isDuplicateOrder(a.status, errorBody(parseJson(a.text)))) {
-      // HiPay already has this orderid: confirm with a lookup rather than trusting the error alone.
+    const error = errorBody(parseJson(a.text));
+    if (isAlreadyHeld(error)) {
+      // HiPay already has this orderid: never post it again; the lookup gives its transaction.
+      const what = `HiPay already has order ${fields.orderid} (${[error?.code, error?.message].filter((p) => p !== undefined).join(' ')})`;
       const found = await findTransaction(fields.orderid, opts);
       if (found.kind === 'found') return transactionOutcome(fields.orderid, found.transaction, true);
-      if (found.kind === 'not-found') {
-        return { kind: 'retryable', reason: `HiPay says order ${fields.orderid} already exists but its lookup finds no transaction`, outcomeUnknown: true };
-      }
-      return found.kind === 'retryable' ? { ...found, outcomeUnknown: true } : found;
+      if (found.kind === 'refused') return found;
+      const why = found.kind === 'not-found' ? 'its lookup does not show it yet' : `its lookup failed: ${found.reason}`;
+      return { kind: 'held', reason: `${what} but ${why}` };
     }
     return classifyErrorAnswer(a.status, a.text);
   }

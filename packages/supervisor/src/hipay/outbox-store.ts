@@ -15,6 +15,8 @@ export interface OutboxRow {
   last_error: string | null;
   /** 1 when HiPay may have the order already: look it up before sending again. */
   lookup_first: number;
+  /** 1 when HiPay said it has the orderid (3010004...): only look it up, never post it again. */
+  held: number;
   transaction_reference: string | null;
   created_at: number;
   updated_at: number;
@@ -36,15 +38,33 @@ CREATE TABLE IF NOT EXISTS hipay_outbox (
 CREATE INDEX IF NOT EXISTS hipay_outbox_due ON hipay_outbox (state, next_attempt_at);
 `;
 
+/** Where delivery stands, for GET /health (OutboxCounts in service.ts). Ages in seconds. */
+export interface OutboxSummary {
+  pending: number;
+  refused: number;
+  delivered: number;
+  oldestPendingAgeS?: number;
+  lastError?: string;
+  oldestRefusedAgeS?: number;
+  lastRefusedReason?: string;
+}
+
+/** A supervisor.db written before the column existed gets it (SQLite adds it in place). */
+function addHeldColumn(db: Database): void {
+  const columns = db.prepare('PRAGMA table_info(hipay_outbox)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'held')) db.exec('ALTER TABLE hipay_outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0');
+}
+
 export class OutboxStore {
   private readonly sql;
 
   constructor(db: Database) {
     db.exec(SCHEMA);
+    addHeldColumn(db);
     this.sql = {
       insert: db.prepare(
-        `INSERT OR IGNORE INTO hipay_outbox (order_id, order_json, state, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, 'pending', ?, ?, ?)`,
+        `INSERT OR IGNORE INTO hipay_outbox (order_id, order_json, state, next_attempt_at, lookup_first, created_at, updated_at)
+         VALUES (?, ?, 'pending', ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM hipay_outbox WHERE order_id = ?'),
       due: db.prepare(`SELECT order_id FROM hipay_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`),
@@ -56,17 +76,19 @@ export class OutboxStore {
         `UPDATE hipay_outbox SET state = 'delivered', transaction_reference = ?, last_error = NULL, lookup_first = 0, updated_at = ? WHERE order_id = ?`,
       ),
       retryLater: db.prepare('UPDATE hipay_outbox SET next_attempt_at = ?, last_error = ?, lookup_first = ?, updated_at = ? WHERE order_id = ?'),
+      held: db.prepare('UPDATE hipay_outbox SET held = 1, lookup_first = 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE order_id = ?'),
       refused: db.prepare(`UPDATE hipay_outbox SET state = 'refused', last_error = ?, updated_at = ? WHERE order_id = ?`),
       retryRefused: db.prepare(
         `UPDATE hipay_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lookup_first = 1, updated_at = ? WHERE state = 'refused'`,
       ),
-      counts: db.prepare('SELECT state, COUNT(*) AS n FROM hipay_outbox GROUP BY state'),
+      counts: db.prepare('SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM hipay_outbox GROUP BY state'),
+      lastError: db.prepare('SELECT last_error FROM hipay_outbox WHERE state = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1'),
     };
   }
 
   /** True when the row is new; an orderId already stored is left as it is. */
-  insert(orderId: string, orderJson: string, now: number): boolean {
-    return this.sql.insert.run(orderId, orderJson, now, now, now).changes === 1;
+  insert(orderId: string, orderJson: string, lookupFirst: boolean, now: number): boolean {
+    return this.sql.insert.run(orderId, orderJson, now, lookupFirst ? 1 : 0, now, now).changes === 1;
   }
 
   get(orderId: string): OutboxRow | undefined {
@@ -105,6 +127,10 @@ export class OutboxStore {
     this.sql.retryLater.run(at, error, lookupFirst ? 1 : 0, now, orderId);
   }
 
+  held(orderId: string, at: number, reason: string, now: number): void {
+    this.sql.held.run(at, reason, now, orderId);
+  }
+
   refused(orderId: string, error: string, now: number): void {
     this.sql.refused.run(error, now, orderId);
   }
@@ -113,9 +139,25 @@ export class OutboxStore {
     return this.sql.retryRefused.run(now, now).changes;
   }
 
-  counts(): Record<OutboxState, number> {
-    const counts: Record<OutboxState, number> = { pending: 0, refused: 0, delivered: 0 };
-    for (const r of this.sql.counts.all() as { state: OutboxState; n: number }[]) counts[r.state] = r.n;
-    return counts;
+  summary(now: number): OutboxSummary {
+    const summary: OutboxSummary = { pending: 0, refused: 0, delivered: 0 };
+    const oldest: Partial<Record<OutboxState, number>> = {};
+    for (const r of this.sql.counts.all() as { state: OutboxState; n: number; oldest: number }[]) {
+      summary[r.state] = r.n;
+      oldest[r.state] = r.oldest;
+    }
+    const ageS = (at: number): number => Math.max(0, Math.round((now - at) / 1000));
+    const last = (state: OutboxState): string | undefined => (this.sql.lastError.get(state) as { last_error: string } | undefined)?.last_error;
+    if (summary.pending > 0) {
+      summary.oldestPendingAgeS = ageS(oldest.pending!);
+      const error = last('pending');
+      if (error !== undefined) summary.lastError = error;
+    }
+    if (summary.refused > 0) {
+      summary.oldestRefusedAgeS = ageS(oldest.refused!);
+      const reason = last('refused');
+      if (reason !== undefined) summary.lastRefusedReason = reason;
+    }
+    return summary;
   }
 }

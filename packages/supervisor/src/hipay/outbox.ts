@@ -1,14 +1,16 @@
 /**
  * The durable HiPay outbox: an order is written to SQLite before anything is sent, tried once within a
  * bound while the kiosk waits (deliverNow), then retried in the background with back-off until HiPay
- * confirms or refuses it for good, across restarts. Nothing lost (the row survives), nothing doubled (a
- * try whose outcome is unknown is followed by a lookup before any new POST; one try per order at a time).
+ * confirms it, across restarts. Nothing lost (the row survives; even a refused order, kept only for a
+ * configuration problem, is tried again when the configuration changes and every hour), nothing doubled (a
+ * try whose outcome is unknown is followed by a lookup before any new POST; an order HiPay says it has is
+ * only looked up, never posted again; one try per order at a time).
  */
 import type { Database } from 'better-sqlite3';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
 import type { HipayClient } from './client';
 import { buildOrderFields, type HipayMerchantSettings, type HipayOrder } from './order-fields';
-import { OutboxStore, type OutboxState } from './outbox-store';
+import { OutboxStore, type OutboxState, type OutboxSummary } from './outbox-store';
 import { transactionOutcome, type CreateOrderResult } from './results';
 
 export interface OutboxLogger {
@@ -27,6 +29,8 @@ export interface HipayOutboxOptions {
   backoff?: Partial<BackoffSettings>;
   /** Longest sleep of the background loop when nothing is due (default: 30 s, or the cap when smaller). */
   idlePollMs?: number;
+  /** How often refused orders are tried again while the loop runs (default: hourly). */
+  refusedRetryMs?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -42,14 +46,23 @@ export interface HipayDeliveryStatus {
 }
 
 const BATCH = 50;
+const HOURLY = 60 * 60 * 1000;
+
+/** What add() takes: the paid order, and whether HiPay may already hold it. */
+export type OutboxEntry = HipayOrder & {
+  /** An earlier delivery is not known (order rebuilt from tp-manager's journal): look it up before the first post. */
+  lookupFirst?: boolean;
+};
 
 export class HipayOutbox {
   private readonly store: OutboxStore;
-  private readonly client: HipayClient;
-  private readonly settings: HipayMerchantSettings;
+  private client: HipayClient;
+  private settings: HipayMerchantSettings;
   private readonly logger: OutboxLogger;
   private readonly backoff: BackoffSettings;
   private readonly idlePollMs: number;
+  private readonly refusedRetryMs: number;
+  private refusedTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
   /** The try in progress for each order: never two at once for one order. */
@@ -66,6 +79,7 @@ export class HipayOutbox {
     this.logger = options.logger;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.idlePollMs = options.idlePollMs ?? Math.min(30_000, this.backoff.capMs);
+    this.refusedRetryMs = options.refusedRetryMs ?? HOURLY;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
   }
@@ -74,9 +88,10 @@ export class HipayOutbox {
    * Stores the order for delivery before any try. Idempotent per orderId: a second add keeps the first row.
    * Throws (storing nothing) when the order cannot be turned into HiPay fields.
    */
-  add(order: HipayOrder): boolean {
+  add(entry: OutboxEntry): boolean {
+    const { lookupFirst, ...order } = entry;
     buildOrderFields(order, this.settings);
-    const added = this.store.insert(order.orderId, JSON.stringify(order), this.now());
+    const added = this.store.insert(order.orderId, JSON.stringify(order), lookupFirst === true, this.now());
     this.wake();
     return added;
   }
@@ -104,6 +119,14 @@ export class HipayOutbox {
     this.running = true;
     this.loopAbort = new AbortController();
     this.schedule(0);
+    this.refusedTimer = setInterval(() => this.retryRefused(), this.refusedRetryMs);
+    this.refusedTimer.unref();
+  }
+
+  /** New credentials or merchant settings (config.txt changed): used from the next try on. */
+  reconfigure(client: HipayClient, settings: HipayMerchantSettings): void {
+    this.client = client;
+    this.settings = settings;
   }
 
   /** Stops the loop; a try in progress is cut short (its order stays pending, looked up before the next POST). */
@@ -111,12 +134,14 @@ export class HipayOutbox {
     this.running = false;
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearInterval(this.refusedTimer);
+    this.refusedTimer = undefined;
     this.loopAbort.abort();
     await this.tick;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Puts refused orders back in the queue (after a configuration change). Returns how many. */
+  /** Puts refused orders back in the queue, looked up first (configuration changed, or hourly). Returns how many. */
   retryRefused(): number {
     const n = this.store.retryRefused(this.now());
     if (n > 0) this.logger.info(`HiPay outbox: ${n} refused order(s) queued again`);
@@ -134,8 +159,9 @@ export class HipayOutbox {
     return status;
   }
 
-  counts(): Record<OutboxState, number> {
-    return this.store.counts();
+  /** Counts, ages and last reasons, for GET /health. */
+  counts(): OutboxSummary {
+    return this.store.summary(this.now());
   }
 
   private deliver(orderId: string, signal: AbortSignal): Promise<boolean> {
@@ -159,7 +185,7 @@ export class HipayOutbox {
     const attempts = row.attempts + 1;
     let outcome: CreateOrderResult;
     try {
-      outcome = await this.send(orderId, row.order_json, row.lookup_first === 1, signal);
+      outcome = row.held === 1 ? await this.lookUpHeld(orderId, signal) : await this.send(orderId, row.order_json, row.lookup_first === 1, signal);
     } catch (err) {
       // A bug or a corrupt row, not HiPay's answer: keep the order and retry later.
       outcome = { kind: 'retryable', reason: `internal error: ${(err as Error).message}`, outcomeUnknown: true };
@@ -179,6 +205,15 @@ export class HipayOutbox {
     return this.client.createOrder(fields, { signal });
   }
 
+  /** HiPay said it has this orderid: its lookup is the only call, never a second post. */
+  private async lookUpHeld(orderId: string, signal: AbortSignal): Promise<CreateOrderResult> {
+    const found = await this.client.findTransaction(orderId, { signal });
+    if (found.kind === 'found') return transactionOutcome(orderId, found.transaction, true);
+    if (found.kind === 'refused') return found;
+    const why = found.kind === 'not-found' ? 'its lookup does not show it yet' : `its lookup failed: ${found.reason}`;
+    return { kind: 'held', reason: `HiPay said it has order ${orderId} but ${why}` };
+  }
+
   private settle(orderId: string, attempts: number, outcome: CreateOrderResult): boolean {
     const now = this.now();
     switch (outcome.kind) {
@@ -195,9 +230,17 @@ export class HipayOutbox {
         this.logger.warn(`HiPay delivery of order ${orderId} failed (attempt ${attempts}): ${outcome.reason}; next try in ${formatDelay(delay)}`);
         return false;
       }
+      case 'held': {
+        const delay = backoffDelay(attempts, this.backoff, this.random);
+        this.store.held(orderId, now + delay, outcome.reason, now);
+        this.logger.warn(`${outcome.reason} (attempt ${attempts}); never posted again, looked up again in ${formatDelay(delay)}`);
+        return false;
+      }
       case 'refused':
         this.store.refused(orderId, outcome.reason, now);
-        this.logger.error(`HiPay refused order ${orderId}: ${outcome.reason}. Not retried: fix config.txt and restart the supervisor, which tries refused orders again at start.`);
+        this.logger.error(
+          `HiPay refused order ${orderId}: ${outcome.reason}. Kept: tried again, looked up first, when config.txt changes and every hour.`,
+        );
         return false;
     }
   }

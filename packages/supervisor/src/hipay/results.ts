@@ -25,8 +25,18 @@ export interface HipayRetryable {
   outcomeUnknown: boolean;
 }
 
+/**
+ * HiPay answered that it already has the orderid (3010004, 3010006, 3010003) but its lookup did not show the
+ * transaction yet: the order is never posted again, only looked up until HiPay shows it.
+ */
+export interface HipayHeld {
+  kind: 'held';
+  reason: string;
+}
+
 export type CreateOrderResult =
   | { kind: 'delivered'; transaction: HipayTransactionSummary; confirmedByLookup: boolean }
+  | HipayHeld
   | HipayRetryable
   | HipayRefusal;
 

@@ -1,5 +1,5 @@
 import { backoffDelay } from '../../src/hipay';
-import { classifyErrorAnswer, classifyNetworkError, isDuplicateOrder, parseTransactionList } from '../../src/hipay/classify';
+import { classifyErrorAnswer, classifyNetworkError, isAlreadyHeld, isUnknownOrder, parseTransactionList } from '../../src/hipay/classify';
 
 const body = (code: number, message: string, description = 'd'): string => JSON.stringify({ code, message, description });
 
@@ -18,8 +18,18 @@ describe('classifyErrorAnswer', () => {
     expect(r.reason).not.toMatch(/\n/);
   });
 
-  it('1000008 is retryable and HiPay did not take the order', () => {
-    expect(classifyErrorAnswer(503, body(1000008, 'Temporarily Unavailable'))).toMatchObject({ kind: 'retryable', outcomeUnknown: false });
+  it('money rule 5: 1000008 is retried, looked up first (HiPay says both "try again later" and "retry possible: no")', () => {
+    expect(classifyErrorAnswer(503, body(1000008, 'Temporarily Unavailable'))).toMatchObject({ kind: 'retryable', outcomeUnknown: true });
+  });
+
+  it.each([
+    [400, 3000001, 'Unknown Order'],
+    [400, 4010202, 'Some decline'],
+    [403, 9999999, 'Undocumented'],
+    [400, undefined, undefined],
+  ])('money rule 5: HTTP %i / %s (not a configuration problem) is retried, never refused', (status, code, message) => {
+    const text = code === undefined ? 'Bad Request' : body(code, message!);
+    expect(classifyErrorAnswer(status, text)).toMatchObject({ kind: 'retryable', outcomeUnknown: true });
   });
 
   it('a bare 5xx is retryable with an unknown outcome', () => {
@@ -27,9 +37,9 @@ describe('classifyErrorAnswer', () => {
     expect(classifyErrorAnswer(500, '')).toMatchObject({ kind: 'retryable', reason: 'HiPay answered HTTP 500' });
   });
 
-  it('a 404 or a redirect is refused with a hint at HIPAY_URL', () => {
-    expect(classifyErrorAnswer(404, 'Not Found')).toMatchObject({ kind: 'refused', reason: expect.stringContaining('HIPAY_URL') });
-    expect(classifyErrorAnswer(301, '')).toMatchObject({ kind: 'refused', reason: expect.stringContaining('HIPAY_URL') });
+  it('a 404 or a redirect is retried with a hint at HIPAY_URL', () => {
+    expect(classifyErrorAnswer(404, 'Not Found')).toMatchObject({ kind: 'retryable', reason: expect.stringContaining('HIPAY_URL') });
+    expect(classifyErrorAnswer(301, '')).toMatchObject({ kind: 'retryable', reason: expect.stringContaining('HIPAY_URL') });
   });
 
   it('a hash mismatch points at HIPAY_HASHKEY', () => {
@@ -38,11 +48,17 @@ describe('classifyErrorAnswer', () => {
   });
 });
 
-describe('isDuplicateOrder', () => {
-  it('recognises "Order already exists" and nothing else', () => {
-    expect(isDuplicateOrder(400, { code: 1010201, message: 'Order already exists' })).toBe(true);
-    expect(isDuplicateOrder(400, { code: 1010201, message: 'Invalid Parameter', description: 'amount' })).toBe(false);
-    expect(isDuplicateOrder(401, { code: 1000001, message: 'Order already exists' })).toBe(false);
+describe("HiPay's documented codes, whatever the words (issue 10, cases 3 and 4)", () => {
+  it('3010004, 3010006 and 3010003 mean HiPay holds the order; the invented words "already exists" do not', () => {
+    for (const code of [3010004, 3010006, 3010003]) expect(isAlreadyHeld({ code, message: 'x' })).toBe(true);
+    expect(isAlreadyHeld({ code: 1010201, message: 'Order already exists' })).toBe(false);
+    expect(isAlreadyHeld(undefined)).toBe(false);
+  });
+
+  it('3000001 and 3000002 mean unknown order / transaction', () => {
+    expect(isUnknownOrder({ code: 3000001 })).toBe(true);
+    expect(isUnknownOrder({ code: 3000002 })).toBe(true);
+    expect(isUnknownOrder({ code: 1000001 })).toBe(false);
   });
 });
 
@@ -68,6 +84,12 @@ describe('parseTransactionList', () => {
     expect(parseTransactionList({ transaction: [tx] })).toEqual(want);
     expect(parseTransactionList(tx)).toEqual(want);
     expect(parseTransactionList([tx])).toEqual(want);
+  });
+
+  it('issue 10 case 5: reads a list keyed by index, {"transaction": {"0": {...}, "1": {...}}}, in index order', () => {
+    const other = { ...tx, transactionReference: '800000000002', state: 'declined' };
+    expect(parseTransactionList({ transaction: { '1': other, '0': tx } }).map((t) => t.transactionReference)).toEqual(['800000000001', '800000000002']);
+    expect(parseTransactionList({ '0': tx })).toHaveLength(1);
   });
 
   it('ignores anything without a numeric transactionReference', () => {

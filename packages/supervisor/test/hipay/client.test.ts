@@ -39,9 +39,9 @@ describe('createOrder', () => {
     expect(r).toMatchObject({ kind: 'refused', code: 1010201, reason: expect.stringContaining('HIPAY_HASHKEY') });
   });
 
-  it('1000008: retryable, HiPay did not take it', async () => {
+  it('1000008: retryable, looked up first', async () => {
     sandbox.setFaults({ unavailable: '1000008' });
-    expect(await client.createOrder(fields('C-4'))).toMatchObject({ kind: 'retryable', outcomeUnknown: false, reason: expect.stringContaining('1000008') });
+    expect(await client.createOrder(fields('C-4'))).toMatchObject({ kind: 'retryable', outcomeUnknown: true, reason: expect.stringContaining('1000008') });
   });
 
   it('a bare 503: retryable, outcome unknown', async () => {
@@ -69,6 +69,19 @@ describe('createOrder', () => {
     expect(r).toMatchObject({ kind: 'retryable', outcomeUnknown: true, reason: expect.stringContaining('ERR_CANCELED') });
   });
 
+  it.each([3010004, 3010006, 3010003] as const)('money rule 5: a duplicate answered %i is HiPay holding the order, confirmed by lookup', async (code) => {
+    sandbox.setFaults({ duplicateCode: code });
+    await client.createOrder(fields('C-DUP'));
+    expect(await client.createOrder(fields('C-DUP'))).toMatchObject({ kind: 'delivered', confirmedByLookup: true });
+  });
+
+  it('money rule 5: a duplicate whose lookup lags is "held" (never posted again), not refused', async () => {
+    sandbox.setFaults({ lookupLagMs: 60_000, unknownOrderStatus: 400 });
+    await client.createOrder(fields('C-LAG'));
+    const again = await client.createOrder(fields('C-LAG'));
+    expect(again).toEqual({ kind: 'held', reason: 'HiPay already has order C-LAG (3010004 Duplicate Order) but its lookup does not show it yet' });
+  });
+
   it('an order HiPay already has counts as delivered once the lookup confirms it', async () => {
     const first = await client.createOrder(fields('C-9'));
     const again = await client.createOrder(fields('C-9'));
@@ -84,9 +97,14 @@ describe('createOrder', () => {
     expect(await client.createOrder(fields('C-10'))).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/declined order C-10.*113 Refused/) });
   });
 
-  it('a base URL that is not the gateway: refused with a hint at HIPAY_URL', async () => {
+  it('a base URL that is not the gateway: retried with a hint at HIPAY_URL (a paid order is never abandoned)', async () => {
     const lost = createHipayClient({ baseUrl: `${sandbox.url}/somewhere`, login: LOGIN, password: PASSWORD, timeoutMs: 2000 });
-    expect(await lost.createOrder(fields('C-11'))).toMatchObject({ kind: 'refused', httpStatus: 404, reason: expect.stringContaining('HIPAY_URL') });
+    expect(await lost.createOrder(fields('C-11'))).toMatchObject({ kind: 'retryable', outcomeUnknown: true, reason: expect.stringContaining('HIPAY_URL') });
+  });
+
+  it('a missing merchant parameter (1010101) is a configuration refusal naming the keys to check', async () => {
+    const r = await client.createOrder(buildOrderFields(paidOrder('C-12'), { ...SETTINGS, mid: '' }));
+    expect(r).toMatchObject({ kind: 'refused', code: 1010101, reason: expect.stringContaining('HIPAY_MID') });
   });
 });
 
@@ -96,6 +114,17 @@ describe('findTransaction', () => {
     const found = await client.findTransaction('F-1');
     expect(found).toMatchObject({ kind: 'found', transaction: { state: 'completed', status: 118 } });
     expect(await client.findTransaction('F-unknown')).toEqual({ kind: 'not-found' });
+  });
+
+  it.each([404, 400] as const)('issue 10 case 3: 3000001 carried by HTTP %i is not-found', async (status) => {
+    sandbox.setFaults({ unknownOrderStatus: status });
+    expect(await client.findTransaction('F-unknown')).toEqual({ kind: 'not-found' });
+  });
+
+  it('issue 10 case 5: a transaction list keyed by index is found', async () => {
+    sandbox.setFaults({ indexKeyedLookup: true });
+    await client.createOrder(fields('F-IDX'));
+    expect(await client.findTransaction('F-IDX')).toMatchObject({ kind: 'found', transaction: { state: 'completed', status: 118 } });
   });
 
   it('refused on wrong credentials, retryable when HiPay is unavailable', async () => {
