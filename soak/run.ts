@@ -1,0 +1,150 @@
+/**
+ * npm run soak -- --payments N [--seed S]: payments through the real connector (tp-manager and supervisor
+ * as child processes, the terminal simulator on a socat pseudo-terminal, the HiPay sandbox over HTTP) with
+ * random faults, then the three ledgers compared (ledger.ts). Not part of npm test: it takes minutes.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectorUnderTest, type HttpAnswer, type ProcessName } from '../test-support/connector';
+import { waitUntil } from '../test-support/net';
+import { parseSoakArgs, SOAK_USAGE, type SoakOptions } from './args';
+import { drawFault, terminalBehaviour, type FaultName } from './faults';
+import { compareLedgers, failedCounts, formatTable, type OrderBookEntry, type SoakOrder } from './ledger';
+import { seededRandom } from './random';
+
+const PAYMENT_TIMEOUT_S = 10;
+/** A late answer comes after the connector's payment time-out. */
+const LATE_DELAY_MS = (PAYMENT_TIMEOUT_S + 2) * 1000;
+/** The kiosk must have its answer this long after both processes are back. */
+const ANSWER_BOUND_MS = 15_000;
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseSoakArgs(argv);
+  if (parsed.ok === 'help') {
+    process.stdout.write(SOAK_USAGE + '\n');
+    return 0;
+  }
+  if (!parsed.ok) {
+    process.stderr.write(`soak: ${parsed.error} (--help for usage)\n`);
+    return 2;
+  }
+  return soak(parsed.value);
+}
+
+async function soak(options: SoakOptions): Promise<number> {
+  const random = seededRandom(options.seed);
+  const say = (line: string): void => void process.stdout.write(line + '\n');
+  say(`soak: ${options.payments} payments over ${options.protocol}, seed ${options.seed}`);
+  const connector = await ConnectorUnderTest.start({ protocol: options.protocol, delayMs: 300, config: { PAYMENT_TIMEOUT_S: String(PAYMENT_TIMEOUT_S), LOG_LEVEL: 'info' } });
+  const orders: SoakOrder[] = [];
+  const faultsMet = new Map<FaultName, number>();
+  try {
+    for (let i = 0; i < options.payments; i++) {
+      const fault = drawFault(random);
+      faultsMet.set(fault, (faultsMet.get(fault) ?? 0) + 1);
+      const order = await onePayment(connector, options, random, i, fault);
+      orders.push(order);
+      say(`${String(i + 1).padStart(4)} ${order.orderId} ${fault.padEnd(16)} -> ${order.kioskStatus ?? 'no answer'} ${order.kioskOutcome ?? ''}${order.answeredInTime ? '' : ' (LATE)'}`);
+    }
+    say('settling: waiting for the outbox to drain and late answers to land');
+    await settle(connector, orders);
+    const book: OrderBookEntry[] = [];
+    for (const o of orders) book.push(await orderBookEntry(connector, o.orderId));
+    const hipay = connector.sandbox.orders().map((h) => ({ orderid: h.orderid, duplicatePosts: h.duplicatePosts }));
+    const { counts, findings } = compareLedgers(orders, connector.terminalAnswers(), book, hipay);
+    say('');
+    say(`faults met: ${[...faultsMet.entries()].map(([f, n]) => `${f} ${n}`).join(', ')}`);
+    say(formatTable(counts));
+    for (const [key, ids] of Object.entries(findings)) say(`${key}: ${ids!.slice(0, 20).join(', ')}${ids!.length > 20 ? ' ...' : ''}`);
+    const failed = failedCounts(counts);
+    if (failed.length > 0) {
+      say(`soak FAILED: ${failed.join(', ')} not zero; data directory kept: ${connector.dataDir}`);
+      return 1;
+    }
+    say('soak passed: every must-be-zero count is zero');
+    return 0;
+  } finally {
+    await connector.close().catch(() => undefined);
+  }
+}
+
+async function onePayment(connector: ConnectorUnderTest, options: SoakOptions, random: () => number, i: number, fault: FaultName): Promise<SoakOrder> {
+  const orderId = `SOAK-${options.seed}-${i}`;
+  const amount = 1000 + i; // unique: the terminal's ledger is matched by amount
+  await connector.setTerminal(terminalBehaviour(fault, options.protocol, random, LATE_DELAY_MS));
+  if (fault === 'hipay-down') connector.sandbox.setFaults({ unavailable: 'http-503' });
+
+  const started = Date.now();
+  let backAt = started + PAYMENT_TIMEOUT_S * 1000; // no restart: the bound runs from the payment's time-out
+  let answer: HttpAnswer | undefined;
+  let answeredAt = 0;
+  const post = connector
+    .post('/order', { amount, currency: 'EUR', orderId }, { timeoutMs: (PAYMENT_TIMEOUT_S + 60) * 1000 })
+    .then((a) => {
+      answer = a;
+      answeredAt = Date.now();
+    })
+    .catch(() => undefined);
+
+  if (fault === 'kill-tp-manager' || fault === 'kill-supervisor' || fault === 'cable-pulled') {
+    const reached = await waitUntil(() => connector.terminalRequests().some((r) => r.amount === amount) || undefined, 10_000, 'the request at the terminal').catch(() => false);
+    // Somewhere around the answer: before it, while it is sent, or after it.
+    await sleep(Math.floor(random() * 600));
+    if (fault === 'cable-pulled') {
+      await connector.pullLine();
+      await sleep(500);
+      await connector.replugLine({ outcome: 'approve', delayMs: 300 });
+    } else {
+      const name: ProcessName = fault === 'kill-tp-manager' ? 'tp-manager' : 'supervisor';
+      await connector.kill9(name);
+      await connector.startProcess(name);
+    }
+    backAt = Date.now();
+    if (!reached) process.stdout.write(`     (${fault}: the request had not reached the terminal within 10 s)\n`);
+  }
+  await post;
+  if (fault === 'hipay-down') connector.sandbox.setFaults({});
+  if (fault === 'late-answer') {
+    // One payment at a time at the terminal: wait for the late answer before the next request.
+    await waitUntil(() => connector.terminalAnswers().some((a) => a.requestAmount === amount) || undefined, LATE_DELAY_MS + 10_000, 'the late answer').catch(() => undefined);
+  }
+  const body = answer?.status === 200 ? (answer.body as { status?: string }[])[0] : undefined;
+  return {
+    orderId,
+    amount,
+    kioskStatus: answer?.status,
+    kioskOutcome: body?.status,
+    answeredInTime: answer !== undefined && answeredAt <= backAt + ANSWER_BOUND_MS,
+  };
+}
+
+/** Waits (bounded) until no order is in progress and HiPay's outbox has nothing pending. */
+async function settle(connector: ConnectorUnderTest, orders: readonly SoakOrder[]): Promise<void> {
+  await waitUntil(
+    async () => {
+      const health = await connector.get('/health');
+      const outbox = (health.body as { outbox?: { pending?: number } })?.outbox;
+      if (outbox?.pending !== 0) return undefined;
+      for (const o of orders) {
+        const entry = await orderBookEntry(connector, o.orderId);
+        if (entry.orderState === 'in-progress') return undefined;
+      }
+      return true;
+    },
+    120_000,
+    'the outbox to drain and no order in progress',
+  ).catch((err: Error) => process.stdout.write(`settling: ${err.message}\n`));
+}
+
+async function orderBookEntry(connector: ConnectorUnderTest, orderId: string): Promise<OrderBookEntry> {
+  const res = await connector.get(`/order/${encodeURIComponent(orderId)}`);
+  const stored = res.status === 200 ? (res.body as { orderState?: string; status?: string }[])[0] : undefined;
+  return { orderId, httpStatus: res.status, orderState: stored?.orderState, status: stored?.status };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`soak: ${err.message.split('\n')[0]}\n`);
+    process.exit(1);
+  },
+);
