@@ -3,10 +3,11 @@
  * terminal does (or the wait ends). Errors become replies with a code, never an exception to the router.
  */
 import * as os from 'node:os';
-import { ConnectorError, type Command, type Reply } from '@ecr/common';
+import { ConnectorError, type Command, type Reply, type ReplyBody, type TpManagerState } from '@ecr/common';
 import { BusyError, type PaymentRunner } from './payment-runner';
 import type { Journal } from './journal';
 import type { TerminalDriver } from './drivers/terminal-driver';
+import type { SharedProbe } from './shared-probe';
 import type { Line } from './transports/line';
 
 export interface HandlerDeps {
@@ -14,6 +15,8 @@ export interface HandlerDeps {
   journal: Journal;
   driver: TerminalDriver;
   line: Line;
+  /** The line probe /check shares (at most one a second). */
+  probe: SharedProbe;
   version: string;
   /** Called after the 'stop' reply is sent. */
   onStop(): void;
@@ -29,10 +32,22 @@ export function osName(): string {
   return `${platform}_${os.arch().includes('64') ? '64' : '32'}`;
 }
 
-export async function handleCommand(cmd: Command, deps: HandlerDeps): Promise<Reply> {
+/** What ping answers: the whole state the supervisor's heartbeat and GET /health show. */
+export function tpManagerState(deps: Pick<HandlerDeps, 'runner' | 'journal' | 'line'>): TpManagerState {
+  const { runner, journal, line } = deps;
+  const state: TpManagerState = { link: line.state, busy: runner.busy, journalId: journal.id, unattributed: safe(() => journal.unattributedCount(), 0) };
+  if (line.state !== 'connected') state.linkReason = line.reason;
+  const fault = journal.fault;
+  if (fault) state.journalFault = fault;
+  return state;
+}
+
+export async function handleCommand(cmd: Command, deps: HandlerDeps): Promise<ReplyBody> {
   const { runner, journal, driver, line } = deps;
   const id = cmd.id;
   try {
+    // An answer the disk refused earlier is written as soon as it can be: try before every command.
+    journal.flush();
     switch (cmd.type) {
       case 'payment': {
         // A repeated id gets its first answer whatever its age; only a new command is checked.
@@ -41,14 +56,22 @@ export async function handleCommand(cmd: Command, deps: HandlerDeps): Promise<Re
         return { id, ok: true, type: 'payment', entry: await runner.pay(cmd) };
       }
       case 'cancel': {
-        const ended = runner.cancel();
-        return ended ? { id, ok: true, type: 'cancel', cancelled: true, entry: await ended } : { id, ok: true, type: 'cancel', cancelled: false };
+        // Never a made-up end: a protocol without an abort message lets the payment go on (money rule 1).
+        if (!driver.capabilities.abort) {
+          throw new ConnectorError(
+            'unsupported',
+            `${driver.label} has no abort message: the payment goes on until the terminal answers (the customer can cancel on the terminal)`,
+          );
+        }
+        // The abort is sent; the payment itself ends only with the terminal's own answer.
+        const cancelled = await runner.abort();
+        return { id, ok: true, type: 'cancel', cancelled };
       }
       case 'check': {
         // A pulled cable is news even during a payment: "not connected" before "busy".
         if (line.state !== 'connected') return { id, ok: true, type: 'check', status: { cr: '3', card: '0', call: '0', periph: '0' }, link: line.state };
         if (runner.busy) return { id, ok: true, type: 'check', status: { cr: '1', card: '0', call: '0', periph: '0' }, link: line.state };
-        const there = line.state === 'connected' && (await driver.probe());
+        const there = await deps.probe.check();
         return { id, ok: true, type: 'check', status: { cr: there ? '0' : '3', card: '0', call: '0', periph: '0' }, link: line.state };
       }
       case 'tlc':
@@ -61,21 +84,39 @@ export async function handleCommand(cmd: Command, deps: HandlerDeps): Promise<Re
       case 'version':
         return { id, ok: true, type: 'version', version: connectorVersion(deps.version) };
       case 'stop':
+        // Stopping now would leave the payment's outcome unknown: refused, nothing stops.
+        if (runner.busy) throw new BusyError(`a payment is in progress${runner.currentOrderId ? ` (orderId ${runner.currentOrderId})` : ''}; tp-manager stops once it has ended`);
         setImmediate(deps.onStop);
         return { id, ok: true, type: 'stop' };
       case 'ping':
-        return { id, ok: true, type: 'ping', link: line.state, busy: runner.busy };
-      case 'journal-get':
-        return { id, ok: true, type: 'journal-get', entry: journal.get(cmd.commandId) };
+        return { id, ok: true, type: 'ping', ...tpManagerState(deps) };
+      case 'journal-get': {
+        const entry = journal.get(cmd.commandId);
+        return entry ? { id, ok: true, type: 'journal-get', entry, journalId: journal.id } : { id, ok: true, type: 'journal-get', journalId: journal.id };
+      }
       case 'journal-since':
-        return { id, ok: true, type: 'journal-since', entries: journal.since(cmd.after, Math.min(Math.max(cmd.limit, 1), 500)) };
+        return { id, ok: true, type: 'journal-since', entries: journal.since(cmd.after, clampLimit(cmd.limit)), journalId: journal.id };
+      case 'unattributed':
+        return { id, ok: true, type: 'unattributed', answers: journal.unattributed(clampLimit(cmd.limit)) };
       default:
         throw new ConnectorError('bad-request', `unknown command type ${(cmd as { type?: unknown }).type}`);
     }
   } catch (err) {
     if (err instanceof BusyError) return { id, ok: false, code: 'busy', message: err.message };
     if (err instanceof ConnectorError) return { id, ok: false, code: err.code, message: err.message };
-    return { id, ok: false, code: 'internal', message: (err as Error).message };
+    return { id, ok: false, code: 'internal', message: String((err as Error)?.message ?? err).split('\n')[0]! };
+  }
+}
+
+function clampLimit(limit: unknown): number {
+  return typeof limit === 'number' && Number.isFinite(limit) ? Math.min(Math.max(Math.floor(limit), 1), 500) : 100;
+}
+
+function safe<T>(read: () => T, otherwise: T): T {
+  try {
+    return read();
+  } catch {
+    return otherwise;
   }
 }
 

@@ -3,9 +3,12 @@
  * waits for the customer (a Reply socket answers strictly one request at a time). Request clients talk to
  * it unchanged: their frames arrive as [identity, empty delimiter, body].
  * A command id seen before gets the first answer (payments are also deduplicated by the journal).
+ * Every reply carries `instance`, this process's id (new at each start), so the supervisor notices a
+ * restart at its next heartbeat however short it was.
  */
+import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
-import type { Command, Reply } from '@ecr/common';
+import type { Command, Reply, ReplyBody } from '@ecr/common';
 
 export interface RouterLogger {
   warn(message: string): void;
@@ -14,14 +17,16 @@ export interface RouterLogger {
 
 export class CommandRouter {
   private readonly socket = new zmq.Router({ linger: 0, sendTimeout: 2000 });
-  private readonly answered = new Map<string, Promise<Reply>>();
+  private readonly answered = new Map<string, Promise<ReplyBody>>();
   private sendQueue: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
-    private readonly handle: (cmd: Command) => Promise<Reply>,
+    private readonly handle: (cmd: Command) => Promise<ReplyBody>,
     private readonly logger: RouterLogger,
     private readonly rememberLast = 1000,
+    /** This process's id, made once per start. */
+    readonly instance: string = randomUUID(),
   ) {}
 
   async bind(endpoint: string): Promise<void> {
@@ -57,23 +62,26 @@ export class CommandRouter {
 
   private async answer(identity: Buffer, body: Buffer): Promise<void> {
     const cmd = parseCommand(body);
-    let reply: Reply;
+    let reply: ReplyBody;
     if ('error' in cmd) {
       reply = { id: cmd.id ?? '', ok: false, code: 'bad-request', message: cmd.error };
     } else {
       let pending = this.answered.get(cmd.id);
       if (!pending) {
-        pending = this.handle(cmd);
+        // Never an unhandled rejection: a handler that throws becomes an 'internal' reply.
+        pending = Promise.resolve()
+          .then(() => this.handle(cmd))
+          .catch((err: unknown): ReplyBody => ({ id: cmd.id, ok: false, code: 'internal', message: String((err as Error)?.message ?? err).split('\n')[0]! }));
         this.remember(cmd.id, pending);
       } else {
         this.logger.debug(`command ${cmd.id} (${cmd.type}) repeated: answering with the first result`);
       }
       reply = await pending;
     }
-    this.send(identity, reply);
+    this.send(identity, { ...reply, instance: this.instance });
   }
 
-  private remember(id: string, reply: Promise<Reply>): void {
+  private remember(id: string, reply: Promise<ReplyBody>): void {
     this.answered.set(id, reply);
     if (this.answered.size > this.rememberLast) {
       const oldest = this.answered.keys().next().value;

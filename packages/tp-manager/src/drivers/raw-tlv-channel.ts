@@ -1,31 +1,54 @@
 /**
- * Concert V3 over TCP: the TLV travels raw, with no length and no terminator. An answer is complete when the
- * buffer parses to a field boundary, holds the status tag AE, and no byte followed for a short quiet time
- * (terminals send the answer in one burst; the quiet time only guards against a split TCP segment).
+ * Concert V3 over TCP: the TLV travels raw, with no length and no terminator. The sans-I/O deframer of
+ * @ecr/protocol cuts the stream into messages; this channel feeds it bytes and time and arms its one timer.
+ * An answer is taken as soon as it is whole (it echoes the request's tags and has AE, and the ticket
+ * container when a ticket was asked for an approval); only one that does not look whole waits a short
+ * silence. Two answers in one read are two answers; leftovers and separators are skipped and reported.
  */
 import { EventEmitter } from 'node:events';
-import { parseTlv } from '@ecr/protocol';
+import { performance } from 'node:perf_hooks';
+import { TlvStreamDeframer, parseTlv, v3AnswerIsComplete, type TlvStreamEvent } from '@ecr/protocol';
 import type { Line } from '../transports/line';
 import type { MessageChannel } from './message-channel';
 
+export interface RawTlvChannelOptions {
+  /**
+   * Bytes after each request. HiPay's Nepting terminals ask for CR/LF after the payment request
+   * (developer.hipay.com, "Local API for Nepting", troubleshooting); Ingenico terminals, and akretion's
+   * simulator, would read it as a broken tag, so the generic profile sends none.
+   */
+  requestSuffix?: Buffer;
+  /** Silence after which a message that does not look whole is taken as it is. */
+  quietMs?: number;
+}
+
 export class RawTlvChannel extends EventEmitter implements MessageChannel {
-  private buffer = Buffer.alloc(0);
-  private quietTimer?: NodeJS.Timeout;
-  private readonly onData = (chunk: Buffer) => this.receive(chunk);
-  private readonly onState = () => this.clear();
+  private readonly deframer: TlvStreamDeframer;
+  private timer?: NodeJS.Timeout;
+  private readonly suffix: Buffer;
+  private readonly onData = (chunk: Buffer) => this.apply(this.deframer.receive(chunk, performance.now()));
+  private readonly onState = (state: string) => {
+    if (state !== 'connected') this.apply(this.deframer.reset('the connection to the terminal dropped'));
+  };
 
   constructor(
     private readonly line: Line,
-    private readonly logger: { warn(message: string): void },
-    private readonly quietMs = 30,
+    private readonly logger: { warn(message: string): void; debug?(message: string): void },
+    options: RawTlvChannelOptions = {},
   ) {
     super();
+    this.suffix = options.requestSuffix ?? Buffer.alloc(0);
+    this.deframer = new TlvStreamDeframer(options.quietMs === undefined ? {} : { quietMs: options.quietMs });
     line.on('data', this.onData);
     line.on('state', this.onState);
   }
 
   send(payload: Buffer): Promise<void> {
-    if (!this.line.write(payload)) return Promise.reject(new Error(`terminal not connected: ${this.line.reason}`));
+    // The answer echoes this request's tags: that is how a whole answer is recognised without waiting.
+    const request = parseTlv(payload).fields;
+    this.deframer.expect((fields) => v3AnswerIsComplete(fields, request));
+    const bytes = this.suffix.length > 0 ? Buffer.concat([payload, this.suffix]) : payload;
+    if (!this.line.write(bytes)) return Promise.reject(new Error(`terminal not connected: ${this.line.reason}`));
     return Promise.resolve();
   }
 
@@ -34,31 +57,29 @@ export class RawTlvChannel extends EventEmitter implements MessageChannel {
   }
 
   close(): void {
+    clearTimeout(this.timer);
     this.line.off('data', this.onData);
     this.line.off('state', this.onState);
-    this.clear();
+    this.deframer.reset();
   }
 
-  private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    clearTimeout(this.quietTimer);
-    const parsed = parseTlv(this.buffer);
-    if (parsed.status === 'invalid') {
-      this.logger.warn(`ignored ${this.buffer.length} byte(s) from the terminal that are not TLV: ${parsed.error ?? ''}`);
-      this.buffer = Buffer.alloc(0);
-      return;
+  private apply(events: TlvStreamEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'message') {
+        this.emit('message', event.bytes);
+      } else if (event.separatorsOnly) {
+        this.logger.debug?.(`skipped ${event.bytes.length} separator byte(s) from the terminal`);
+      } else {
+        this.logger.warn(`skipped ${event.bytes.length} byte(s) from the terminal: ${event.why}`);
+      }
     }
-    if (parsed.status === 'complete' && parsed.fields.some((f) => f.tag === 'AE')) {
-      this.quietTimer = setTimeout(() => {
-        const message = this.buffer;
-        this.buffer = Buffer.alloc(0);
-        this.emit('message', message);
-      }, this.quietMs);
-    }
+    this.arm();
   }
 
-  private clear(): void {
-    clearTimeout(this.quietTimer);
-    this.buffer = Buffer.alloc(0);
+  private arm(): void {
+    clearTimeout(this.timer);
+    const deadline = this.deframer.deadline;
+    if (deadline === undefined) return;
+    this.timer = setTimeout(() => this.apply(this.deframer.tick(performance.now())), Math.max(0, deadline - performance.now()));
   }
 }
