@@ -5,7 +5,7 @@
 import { currencyByAlpha, minorToMajorString, type Currency } from '@ecr/common';
 import type { ErrorObject } from './validator';
 import { describeForTypeError, describeValue } from './describe-value';
-import { MAX_AMOUNT, ORDER_ID_MAX_LENGTH } from './schemas';
+import { MAX_AMOUNT, ORDER_ID_RULE } from './schemas';
 
 export interface MessageContext {
   /** The currency of the request when it is valid, for the amount example; EUR otherwise. */
@@ -87,8 +87,8 @@ const FIELD_RULES: Record<string, FieldRule> = {
   orderId(errors, value, field) {
     if (has(errors, 'type')) return `${field} must be a string, got ${describeForTypeError(value)}`;
     if (has(errors, 'minLength')) return `${field} must not be empty (leave it out to have one generated)`;
-    if (has(errors, 'maxLength')) return `${field} must be at most ${ORDER_ID_MAX_LENGTH} characters long, got ${String((value as string).length)}`;
-    return `${field} must hold printable ASCII characters only, without control characters or leading/trailing spaces, got ${describeValue(value)}`;
+    if (has(errors, 'maxLength')) return `${field} must be ${ORDER_ID_RULE}, got ${String((value as string).length)} characters`;
+    return `${field} must be ${ORDER_ID_RULE}, got ${describeValue(value)}`;
   },
   currency(_errors, value, field) {
     if (typeof value !== 'string') return `${field} must be an ISO 4217 alphabetic code such as "EUR", got ${describeForTypeError(value)}`;

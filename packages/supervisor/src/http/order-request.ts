@@ -3,11 +3,15 @@
  * its rule. Decisions (local-api.md): amount is an integer in minor units; currency defaults to EUR; a missing
  * orderId is generated; null means "not given" for the optional fields; unknown fields are ignored; a basket
  * that is an object or array but malformed or not adding up is not forwarded (HiPay gets an empty cart) while
- * the payment goes ahead, and a basket that is neither an object nor an array is refused.
+ * the payment goes ahead, and a basket that is neither an object nor an array is refused; a customer field
+ * HiPay would refuse is left out of the HiPay order (customer.ts); card numbers in customer and customData are
+ * masked (card-numbers.ts).
  */
 import { currencyByAlpha, type Currency } from '@ecr/common';
-import type { Customer, CustomData, ValidatedOrder } from '../contract';
+import type { CustomData, ValidatedOrder } from '../contract';
 import { basketForHipay } from './basket';
+import { maskCardNumbers } from './card-numbers';
+import { customerForHipay } from './customer';
 import { describeValue } from './describe-value';
 import { HttpError } from './errors';
 import { normalizeFormBody } from './form-body';
@@ -23,6 +27,8 @@ export interface OrderRequest {
   orderIdGenerated: boolean;
   /** Why a basket that was sent is not forwarded to HiPay (for the log). */
   basketDropped?: string;
+  /** Which customer fields are left out of the HiPay order, and why (for the log). */
+  customerDropped?: string;
   /** Top-level fields the connector does not know (ignored, logged at debug). */
   ignoredFields: string[];
 }
@@ -33,7 +39,7 @@ interface OrderQuery {
   orderId?: string | null;
   currency?: string | null;
   basket?: unknown;
-  customer?: { id?: string | number | null; firstname?: string | null; lastname?: string | null; email?: string | null } | null;
+  customer?: Record<string, unknown> | null;
   customData?: CustomData | null;
 }
 
@@ -42,15 +48,6 @@ const EUR = currencyByAlpha('EUR') as Currency;
 
 function badRequest(message: string): HttpError {
   return new HttpError(400, message);
-}
-
-function customerForHipay(sent: NonNullable<OrderQuery['customer']>): Customer {
-  const customer: Customer = {};
-  if (sent.id !== undefined && sent.id !== null) customer.id = String(sent.id);
-  if (typeof sent.firstname === 'string') customer.firstname = sent.firstname;
-  if (typeof sent.lastname === 'string') customer.lastname = sent.lastname;
-  if (typeof sent.email === 'string') customer.email = sent.email;
-  return customer;
 }
 
 export function parseOrderRequest(body: unknown, source: BodySource): OrderRequest {
@@ -78,16 +75,22 @@ export function parseOrderRequest(body: unknown, source: BodySource): OrderReque
   const basket = basketForHipay(query.basket, query.amount, currency);
   if (query.basket !== undefined && query.basket !== null) order.basketAsSent = query.basket;
   if (basket.items) order.basketItems = basket.items;
+  // Card numbers are masked before anything is stored, echoed or forwarded (issue 10).
+  let customerDropped: string | undefined;
   if (query.customer !== undefined && query.customer !== null) {
-    order.customerAsSent = query.customer;
-    order.customer = customerForHipay(query.customer);
+    const customer = maskCardNumbers(query.customer);
+    const checked = customerForHipay(customer);
+    order.customerAsSent = customer;
+    order.customer = checked.customer;
+    customerDropped = checked.dropped;
   }
-  if (query.customData !== undefined && query.customData !== null) order.customData = query.customData;
+  if (query.customData !== undefined && query.customData !== null) order.customData = maskCardNumbers(query.customData);
 
   return {
     order,
     orderIdGenerated,
     basketDropped: basket.dropped,
+    customerDropped,
     ignoredFields: Object.keys(record).filter((key) => !KNOWN_FIELDS.has(key)),
   };
 }

@@ -11,7 +11,7 @@ import type { OpenApiDocument } from './openapi';
 import { bodySource } from './order-body';
 import { parseOrderRequest } from './order-request';
 import type { OperationId } from './route-specs';
-import { ORDER_ID_MAX_LENGTH, ORDER_ID_PATTERN } from './schemas';
+import { ORDER_ID_MAX_LENGTH, ORDER_ID_PATTERN, ORDER_ID_RULE } from './schemas';
 import { describeValue } from './describe-value';
 
 export type Handler = (req: Request, res: Response) => Promise<unknown>;
@@ -53,18 +53,19 @@ function isConnectorCode(err: unknown, code: string): boolean {
 export function createHandlers({ service, logger, openapi }: HandlerDeps): Record<OperationId, Handler> {
   return {
     async orderUnattendedTerminal(req, res) {
-      const { order, orderIdGenerated, basketDropped, ignoredFields } = parseOrderRequest(req.body, bodySource(req));
+      const { order, orderIdGenerated, basketDropped, customerDropped, ignoredFields } = parseOrderRequest(req.body, bodySource(req));
       res.locals.orderId = order.orderId;
       if (ignoredFields.length > 0) logger.debug(`POST /order ${order.orderId}: ignoring unknown fields ${oneLine(ignoredFields.join(', '), 200)}`);
       if (orderIdGenerated) logger.info(`POST /order without orderId: generated ${order.orderId}`);
       if (basketDropped !== undefined) logger.warn(`order ${order.orderId}: basket not forwarded, HiPay gets an empty cart: ${oneLine(basketDropped)}`);
+      if (customerDropped !== undefined) logger.warn(`order ${order.orderId}: customer data ${oneLine(customerDropped)}`);
       return [shapeOrderResponse(await service.order(order))];
     },
 
     async getOrder(req) {
       const orderId = String(req.params.orderId);
       if (orderId.length > ORDER_ID_MAX_LENGTH || !ORDER_ID_REGEX.test(orderId)) {
-        throw new HttpError(400, `orderId must be 1 to ${ORDER_ID_MAX_LENGTH} printable ASCII characters, got ${describeValue(orderId)}`);
+        throw new HttpError(400, `orderId must be ${ORDER_ID_RULE}, got ${describeValue(orderId)}`);
       }
       try {
         return [shapeStoredOrder(orderId, await service.getOrder(orderId))];

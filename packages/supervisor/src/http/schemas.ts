@@ -10,11 +10,15 @@ export type JsonSchema = { [keyword: string]: unknown };
 
 /** Concert V2 carries the amount in 8 digits. */
 export const MAX_AMOUNT = 99_999_999;
-export const ORDER_ID_MAX_LENGTH = 64;
-/** Printable ASCII, no leading or trailing space: the orderId goes to HiPay and into the terminal's private field. */
-export const ORDER_ID_PATTERN = '^[!-~](?:[ -~]*[!-~])?$';
-/** Deliberately loose: something@something, no spaces. */
-export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+$';
+/**
+ * HiPay's orderid holds at most 32 characters (hipay-gateway.md, "Limits and codes"): an orderId HiPay would
+ * refuse is refused before the card is charged. Letters, digits, '_', '-' and '.' only: HiPay documents
+ * alphanumeric and its own example uses '_'; the generated ones (order-id.ts) stay inside.
+ */
+export const ORDER_ID_MAX_LENGTH = 32;
+export const ORDER_ID_PATTERN = '^[A-Za-z0-9_.-]+$';
+/** The rule in words, for the 400 answers and the OpenAPI description. */
+export const ORDER_ID_RULE = `at most ${ORDER_ID_MAX_LENGTH} characters (HiPay's limit for an orderid) of letters, digits, "_", "-" and "."`;
 
 /** Every ISO 4217 alphabetic code the connector knows an exponent for (currencyByAlpha). */
 export const CURRENCY_CODES: string[] = currencyCodes
@@ -55,8 +59,8 @@ const OrderQuery: JsonSchema = {
       maxLength: ORDER_ID_MAX_LENGTH,
       pattern: ORDER_ID_PATTERN,
       description:
-        'Order number of the payment: printable ASCII, no leading or trailing space. Generated (ECR_...) when missing, ' +
-        'and returned in the answer.',
+        `Order number of the payment: ${ORDER_ID_RULE}; anything else is refused with 400 before the terminal is asked. ` +
+        'Generated (ECR_...) when missing, and returned in the answer.',
       examples: ['Order_12345'],
     },
     currency: {
@@ -105,27 +109,27 @@ const BasketItem: JsonSchema = {
   additionalProperties: true,
 };
 
+// Customer data never blocks a payment: the field types below are what HiPay gets; a field that does not fit
+// (or an e-mail HiPay would refuse) is left out of the HiPay order with a warning, never a 400 (customer.ts).
 const Customer: JsonSchema = {
   type: nullable('object'),
-  description: 'Customer information. A numeric id is forwarded as a string; unknown keys are ignored.',
+  description:
+    'Customer information, forwarded to HiPay. A numeric id is forwarded as a string; firstName/lastName (the guide) ' +
+    'and firstname/lastname (the contract) are both read. A field HiPay would refuse (e.g. a malformed e-mail) is ' +
+    'left out of the HiPay order and the payment goes ahead; the answer echoes the customer as sent. Card numbers ' +
+    'found in it are masked. Unknown keys are ignored.',
   properties: {
-    id: {
-      type: nullable(['string', 'integer']),
-      minimum: -Number.MAX_SAFE_INTEGER,
-      maximum: Number.MAX_SAFE_INTEGER,
-      description: "Merchant's customer id.",
-      examples: ['283749291'],
-    },
-    firstname: { type: nullable('string'), examples: ['John'] },
-    lastname: { type: nullable('string'), examples: ['Doe'] },
-    email: { type: nullable('string'), maxLength: 254, pattern: EMAIL_PATTERN, examples: ['johnDoe@test.com'] },
+    id: { description: "Merchant's customer id: a string or an integer.", examples: ['283749291'] },
+    firstname: { description: 'A string; firstName is read too.', examples: ['John'] },
+    lastname: { description: 'A string; lastName is read too.', examples: ['Doe'] },
+    email: { description: 'An e-mail address (name@domain.tld, no spaces).', examples: ['johnDoe@test.com'] },
   },
   additionalProperties: true,
 };
 
 const CustomData: JsonSchema = {
   type: nullable('object'),
-  description: "Values to find again in HiPay's back office: boolean, integer, float or string only.",
+  description: "Values to find again in HiPay's back office: boolean, integer, float or string only. Card numbers found in them are masked.",
   additionalProperties: { type: ['boolean', 'number', 'string'] },
   examples: [{ shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 }],
 };

@@ -82,6 +82,17 @@ test('the request schema it serves is the one that validates: the seed passes, 9
   expect(validate({ ...seedExample(), currency: 'XYZ' })).toBe(false);
 });
 
+test("money rule 5: the served description holds orderId to HiPay's 32 characters and says so; a mangled e-mail still validates", () => {
+  const validate = ajv.compile({ $ref: 'served#/components/schemas/OrderQuery' });
+  expect(validate({ ...seedExample(), orderId: 'x'.repeat(32) })).toBe(true);
+  expect(validate({ ...seedExample(), orderId: 'x'.repeat(33) })).toBe(false);
+  expect(validate({ ...seedExample(), orderId: 'Order 12345' })).toBe(false);
+  expect(validate({ ...seedExample(), customer: { email: '[email protected]' } })).toBe(true);
+  const orderId = (doc.components.schemas.OrderQuery as { properties: Record<string, { description: string; maxLength: number }> }).properties.orderId;
+  expect(orderId.maxLength).toBe(32);
+  expect(orderId.description).toMatch(/at most 32 characters \(HiPay's limit for an orderid\) of letters, digits, "_", "-" and "\."/);
+});
+
 describe('real answers match the served response schemas', () => {
   test('POST /order: 200, and the errors it documents', async () => {
     expectDescribed('/order', 'post', await t.request('/order', { json: seedExample() }));

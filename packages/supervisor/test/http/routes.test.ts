@@ -90,9 +90,9 @@ describe('GET /order/{orderId}', () => {
   });
 
   test('an orderId that cannot exist is a 400, not a question to the service', async () => {
-    const answer = await t.request(`/order/${'x'.repeat(65)}`);
+    const answer = await t.request(`/order/${'x'.repeat(33)}`);
     expect(answer.status).toBe(400);
-    expect(expectErrorBody(answer)).toMatch(/^orderId must be 1 to 64 printable ASCII characters/);
+    expect(expectErrorBody(answer)).toMatch(/^orderId must be at most 32 characters \(HiPay's limit for an orderid\)/);
     expect(t.service.getOrder).not.toHaveBeenCalled();
   });
 });
