@@ -6,9 +6,13 @@
 #   crontab -e:   */2 * * * * /opt/ecr/scripts/always-up.sh
 set -u
 ECR_PROG=always-up
-# shellcheck source=lib/ecr.sh
+ECR_USAGE="usage: scripts/always-up.sh [-h|--help]
+The watchdog (cron, every 2 minutes): starts whichever program is missing, restarts a supervisor that no
+longer answers GET /health. Silent when all is well. Data directory: \$ECR_DATA_DIR, else data/ beside scripts/."
+# shellcheck source-path=SCRIPTDIR source=lib/ecr.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ecr.sh"
 
+ecr_args none "$@"
 ecr_init_paths
 ecr_find_node
 ECR_TRACE_FILE=$ECR_LOGS/always-up.log

@@ -5,11 +5,15 @@
 # is reported in one line (its reason) and the exit status is 1. A running program is never started twice.
 set -u
 ECR_PROG=launch
-# shellcheck source=lib/ecr.sh
+ECR_USAGE="usage: scripts/launch.sh [tp-manager|supervisor] [-h|--help]
+Starts both programs (or the one named) in the background; a running program is not started twice.
+Data directory: \$ECR_DATA_DIR, else data/ beside scripts/. Node: \$ECR_NODE, else the PATH."
+# shellcheck source-path=SCRIPTDIR source=lib/ecr.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ecr.sh"
 
+ecr_args names "$@"
 names=("${ECR_NAMES[@]}")
-ecr_names_from_args "$@"
+((${#ECR_ARG_NAMES[@]} == 0)) || names=("${ECR_ARG_NAMES[@]}")
 
 ecr_init_paths
 ecr_find_node

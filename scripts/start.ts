@@ -5,7 +5,23 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { NODE_RUNTIME_FLAGS } from '@ecr/common';
+import { NODE_RUNTIME_FLAGS, readProcessArgs } from '@ecr/common';
+
+const USAGE = `usage: npm start [-- -h|--help]
+Runs tp-manager and the supervisor in the foreground with the data directory's config.txt ($ECR_DATA_DIR, else
+data/); Ctrl-C stops both. A program that stops is started again after 2 s, unless it stopped during its start.
+ECR_COMPILED=1 runs the compiled JavaScript (npm run build) instead of the TypeScript sources.`;
+
+// Arguments before anything starts: --help starts nothing.
+const args = readProcessArgs(process.argv.slice(2));
+if (args === 'help') {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+if (args !== 'run') {
+  process.stderr.write(`start: ${args.error}\n${USAGE}\n`);
+  process.exit(2);
+}
 
 const root = path.resolve(__dirname, '..');
 const names = ['tp-manager', 'supervisor'] as const;

@@ -3,12 +3,16 @@
 # after ECR_STOP_WAIT_S (8) seconds. Stale pid files are removed. Usage: scripts/stop.sh [tp-manager|supervisor]
 set -u
 ECR_PROG=stop
-# shellcheck source=lib/ecr.sh
+ECR_USAGE="usage: scripts/stop.sh [tp-manager|supervisor] [-h|--help]
+Stops both programs (or the one named) with their process trees: SIGTERM, then SIGKILL after
+\$ECR_STOP_WAIT_S (8) seconds. Data directory: \$ECR_DATA_DIR, else data/ beside scripts/."
+# shellcheck source-path=SCRIPTDIR source=lib/ecr.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/ecr.sh"
 
 # The supervisor first: it would otherwise log that tp-manager went away.
+ecr_args names "$@"
 names=(supervisor tp-manager)
-ecr_names_from_args "$@"
+((${#ECR_ARG_NAMES[@]} == 0)) || names=("${ECR_ARG_NAMES[@]}")
 
 ecr_init_paths
 ecr_lock wait

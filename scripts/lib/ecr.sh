@@ -8,7 +8,7 @@
 
 ECR_NAMES=(tp-manager supervisor)
 # node flags of both programs: NODE_RUNTIME_FLAGS in packages/common/src/process-main.ts (keep in step).
-ECR_NODE_FLAGS=--max-semi-space-size=1
+ECR_NODE_FLAGS=(--max-semi-space-size=1)
 ECR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 
 # The script's name, prefixed to messages that are not about one program ("always-up: ...").
@@ -26,6 +26,40 @@ say() {
 die() {
   say "$ECR_PROG: $*" >&2
   exit 1
+}
+
+# --- arguments --------------------------------------------------------------------------------------------
+
+# Prints a usage mistake and the usage (ECR_USAGE, set by the script) on stderr; exit status 2.
+ecr_usage_error() {
+  printf '%s: %s\n%s\n' "$ECR_PROG" "$1" "$ECR_USAGE" >&2
+  exit 2
+}
+
+# ecr_args names|none "$@": the scripts' arguments, all read before anything is done. -h or --help prints
+# ECR_USAGE on stdout and exits 0 (nothing started, nothing written); an unknown option or argument exits 2
+# with the usage on stderr. "names": launch and stop take at most one program's name, set in ECR_ARG_NAMES
+# (empty: both programs).
+ecr_args() {
+  local takes=$1
+  shift
+  ECR_ARG_NAMES=()
+  while (($# > 0)); do
+    case $1 in
+      -h | --help)
+        printf '%s\n' "$ECR_USAGE"
+        exit 0
+        ;;
+      -*) ecr_usage_error "unknown option '$1'" ;;
+      *)
+        [[ $takes == names ]] || ecr_usage_error "unexpected argument '$1'"
+        ((${#ECR_ARG_NAMES[@]} == 0)) || ecr_usage_error "one program at most, got '${ECR_ARG_NAMES[0]}' and '$1'"
+        ecr_check_name "$1"
+        ECR_ARG_NAMES=("$1")
+        ;;
+    esac
+    shift
+  done
 }
 
 # --- where things are -------------------------------------------------------------------------------------
@@ -65,7 +99,7 @@ ecr_find_node() {
     ECR_NODE_BIN=$candidate
     return 0
   fi
-  die "node not found: install Node.js 20, or set ECR_NODE to its path (e.g. ECR_NODE=/usr/local/bin/node)"
+  die "node not found: install Node.js (24 LTS; 20 or later), or set ECR_NODE to its path (e.g. ECR_NODE=/usr/local/bin/node)"
 }
 
 ecr_check_name() {
@@ -73,8 +107,7 @@ ecr_check_name() {
   for name in "${ECR_NAMES[@]}"; do
     [[ $1 == "$name" ]] && return 0
   done
-  say "$ECR_PROG: unknown program '$1': expected tp-manager or supervisor (or nothing for both)" >&2
-  exit 2
+  ecr_usage_error "unknown program '$1': expected tp-manager or supervisor (or nothing for both)"
 }
 
 # Where the programs run from: <data>/releases/current when the daily maintenance installed a release there
@@ -90,22 +123,6 @@ ecr_program_root() {
 
 # The command line of a program (ECR_CMD) and where it runs (ECR_CWD): compiled JavaScript when
 # packages/<name>/dist/<entry>.js exists, else the TypeScript sources through tsx. ECR_RUNTIME=compiled|source
-# launch and stop take no argument (both programs, in the caller's order in `names`) or one program's name.
-ecr_names_from_args() {
-  case ${1:-} in
-    -h | --help)
-      echo "usage: $0 [tp-manager|supervisor]   (data directory: \$ECR_DATA_DIR or data/)"
-      exit 0
-      ;;
-    '') ;;
-    *)
-      (($# == 1)) || { echo "usage: $0 [tp-manager|supervisor]" >&2; exit 2; }
-      ecr_check_name "$1"
-      names=("$1")
-      ;;
-  esac
-}
-
 # forces one. The entry is main (the program) unless named (health-check: the watchdog's probe).
 ecr_command() {
   local name=$1 entry=${2:-main} root compiled source runtime=${ECR_RUNTIME:-auto}
@@ -120,11 +137,11 @@ ecr_command() {
   ECR_CWD=$root
   if [[ $runtime == compiled ]]; then
     [[ -f $compiled ]] || die "$compiled is missing: run npm run build first"
-    ECR_CMD=("$ECR_NODE_BIN" $ECR_NODE_FLAGS "$compiled")
+    ECR_CMD=("$ECR_NODE_BIN" "${ECR_NODE_FLAGS[@]}" "$compiled")
   else
     [[ -f $source ]] || die "$source is missing: this delivery is incomplete"
     [[ -e $root/node_modules/tsx ]] || die "tsx is not installed in $root: run npm ci (or npm run build to use compiled JavaScript)"
-    ECR_CMD=("$ECR_NODE_BIN" $ECR_NODE_FLAGS --conditions=source --import tsx "$source")
+    ECR_CMD=("$ECR_NODE_BIN" "${ECR_NODE_FLAGS[@]}" --conditions=source --import tsx "$source")
   fi
 }
 

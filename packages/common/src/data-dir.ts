@@ -60,3 +60,60 @@ export function dataPaths(dataDir: string): DataPaths {
     database: (name) => path.join(root, `${name}.db`),
   };
 }
+
+/**
+ * Why a process cannot keep its files in `dataDir`, in one line a technician can act on, or undefined when it
+ * can: the directory exists, is a directory, and takes a new file (logs/ and run/ are created, a probe file
+ * is written and removed: access(2) alone misses some read-only mounts), and `files` that already exist
+ * (e.g. the process's database and its -wal/-shm) are writable. Issue 9 case 13: a read-only or missing data
+ * directory stops the program with this line, not a stack trace.
+ */
+export function dataDirProblem(dataDir: string, files: readonly string[] = []): string | undefined {
+  const paths = dataPaths(dataDir);
+  const where = `data directory ${paths.dataDir}`;
+  const fix = 'set ECR_DATA_DIR to a writable directory, or give this user write access';
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(paths.dataDir);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT') return `${where} does not exist: create it (with a config.txt), or set ECR_DATA_DIR`;
+    return `${where} cannot be read (${code}): ${fix}`;
+  }
+  if (!stat.isDirectory()) return `${where} is not a directory: set ECR_DATA_DIR to a directory`;
+  const probe = path.join(paths.runDir, `.write-check-${process.pid}`);
+  try {
+    fs.mkdirSync(paths.logsDir, { recursive: true });
+    fs.mkdirSync(paths.runDir, { recursive: true });
+    fs.writeFileSync(probe, 'x');
+  } catch (err) {
+    return `${where} is not writable (${describeWriteError(err)}): ${fix}`;
+  } finally {
+    try {
+      fs.rmSync(probe, { force: true });
+    } catch {
+      // the write failed too, and said why
+    }
+  }
+  for (const file of files) {
+    try {
+      fs.accessSync(file, fs.constants.W_OK);
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') continue;
+      return `${file} is not writable (${describeWriteError(err)}): ${fix}`;
+    }
+  }
+  return undefined;
+}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
+
+function describeWriteError(err: unknown): string {
+  const code = errorCode(err);
+  if (code === 'EROFS') return 'EROFS, a read-only file system';
+  if (code === 'EACCES' || code === 'EPERM') return `${code}, permission denied`;
+  if (code === 'ENOSPC') return 'ENOSPC, the disk is full';
+  return code;
+}

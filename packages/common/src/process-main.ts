@@ -5,9 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Logger } from 'winston';
 import { loadConfig, ConfigError, configSecrets, configSummary, type Config } from './config';
-import { dataPaths, findRepoRoot, resolveDataDir } from './data-dir';
+import { dataDirProblem, dataPaths, findRepoRoot, resolveDataDir } from './data-dir';
 import { closeLogger, createLogger } from './logger';
 
 export type Stop = () => Promise<void>;
@@ -39,26 +40,83 @@ export function connectorVersion(): string {
   }
 }
 
-export function runProcess(name: string, start: (ctx: ProcessContext) => Promise<Stop>): void {
+/** What `--help` says about a program, after its usage line. */
+const SUMMARIES: Readonly<Record<string, string>> = {
+  'tp-manager': "Owns the card terminal (SERIAL_PORT, TERMINAL_PROTOCOL) and answers the supervisor on TP_MANAGER_ENDPOINT.",
+  supervisor: "The kiosk's local API on LOCAL_PORT, the order book, and delivery of paid orders to HiPay.",
+};
+
+export interface ProcessOptions {
+  /** One line for --help saying what the program does (default: the known programs' own). */
+  summary?: string;
+}
+
+/** The usage text of a connector program: it takes no argument, only its data directory's config.txt. */
+export function processUsage(name: string, summary = SUMMARIES[name]): string {
+  return [
+    `usage: ${name} [-h|--help]`,
+    ...(summary ? [summary] : []),
+    'Runs in the foreground until SIGTERM or SIGINT. Settings: config.txt in the data directory ($ECR_DATA_DIR,',
+    'else data/ at the delivery root); ECR_<KEY> environment variables override it. See README.md, "Configuration".',
+  ].join('\n');
+}
+
+/**
+ * Reads a program's command line with node:util parseArgs: 'help' for -h/--help, 'run' for none, or the
+ * one-line reason an argument was refused.
+ */
+export function readProcessArgs(argv: readonly string[]): 'help' | 'run' | { error: string } {
+  try {
+    const { values } = parseArgs({ args: [...argv], options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    return values.help ? 'help' : 'run';
+  } catch (err) {
+    return { error: (err as Error).message.split('\n')[0] };
+  }
+}
+
+/** A start-up failure: one line on stderr and in logs/<name>-startup-errors.log when it can be written; exit 1. */
+function failStart(name: string, message: string): never {
+  const line = `${name}: cannot start: ${message}`;
+  process.stderr.write(line + '\n');
+  // The log of the data directory gets the reason too: a watchdog-started process has no console.
+  try {
+    const { dataDir, logsDir } = dataPaths(resolveDataDir());
+    // Never creates a missing data directory (that is an error to report, not to paper over).
+    if (fs.existsSync(dataDir)) fs.mkdirSync(logsDir, { recursive: true });
+    fs.appendFileSync(path.join(logsDir, `${name}-startup-errors.log`), `${new Date().toISOString()} ${line}\n`);
+  } catch {
+    // nowhere to write: the console line is all we can do
+  }
+  process.exit(1);
+}
+
+export function runProcess(name: string, start: (ctx: ProcessContext) => Promise<Stop>, options: ProcessOptions = {}): void {
+  // --help and bad arguments first: nothing is read, started or written before them.
+  const args = readProcessArgs(process.argv.slice(2));
+  const usage = processUsage(name, options.summary ?? SUMMARIES[name]);
+  if (args === 'help') {
+    process.stdout.write(usage + '\n', () => process.exit(0));
+    return;
+  }
+  if (args !== 'run') {
+    process.stderr.write(`${name}: ${args.error}\n${usage}\n`, () => process.exit(2));
+    return;
+  }
   let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
-    const message = err instanceof ConfigError ? err.message : (err as Error).message;
-    const line = `${name}: cannot start: ${message}`;
-    process.stderr.write(line + '\n');
-    // The log of the data directory gets the reason too: a watchdog-started process has no console.
-    try {
-      const logsDir = dataPaths(resolveDataDir()).logsDir;
-      fs.mkdirSync(logsDir, { recursive: true });
-      fs.appendFileSync(path.join(logsDir, `${name}-startup-errors.log`), `${new Date().toISOString()} ${line}\n`);
-    } catch {
-      // nowhere to write: the console line is all we can do
-    }
-    process.exit(1);
+    failStart(name, err instanceof ConfigError ? err.message : (err as Error).message);
   }
+  const problem = dataDirProblem(config.dataDir, databaseFiles(config.dataDir, name));
+  if (problem) failStart(name, problem);
   const paths = dataPaths(config.dataDir);
-  const logger = createLogger({ name, dataDir: config.dataDir, level: config.logLevel, secrets: configSecrets(config) });
+  let logger: Logger;
+  try {
+    logger = createLogger({ name, dataDir: config.dataDir, level: config.logLevel, secrets: configSecrets(config) });
+  } catch (err) {
+    failStart(name, (err as Error).message);
+  }
   const version = connectorVersion();
   const pidFile = paths.pidFile(name);
   let stop: Stop | undefined;
@@ -90,8 +148,12 @@ export function runProcess(name: string, start: (ctx: ProcessContext) => Promise
   });
 
   const startedAt = process.hrtime.bigint();
-  fs.mkdirSync(paths.runDir, { recursive: true });
-  fs.writeFileSync(pidFile, `${process.pid}\n`);
+  try {
+    fs.mkdirSync(paths.runDir, { recursive: true });
+    fs.writeFileSync(pidFile, `${process.pid}\n`);
+  } catch (err) {
+    failStart(name, `cannot write ${pidFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   logger.info(`${name} ${version} starting with ${config.configFile}`, { config: configSummary(config) });
   start({ config, logger, version, shutdown: (reason) => shutdown(reason) })
     .then((s) => {
@@ -104,6 +166,12 @@ export function runProcess(name: string, start: (ctx: ProcessContext) => Promise
       logger.error(`${name} cannot start: ${err.message}`);
       shutdown('start failed', 1);
     });
+}
+
+/** The SQLite file a process keeps in its data directory (`<name>.db`) and SQLite's companions of it. */
+function databaseFiles(dataDir: string, name: string): string[] {
+  const db = dataPaths(dataDir).database(name);
+  return [db, `${db}-wal`, `${db}-shm`];
 }
 
 function removePidFile(file: string): void {

@@ -4,12 +4,42 @@
  * outcome of the last run. The data directory is ECR_DATA_DIR or data/, as for every program.
  */
 import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
 import { resolveDataDir } from '@ecr/common';
 import { readLastRun, type MaintenanceRecord } from './last-run';
 import { isAlive, readPid } from './process-control';
 import { releaseLayout } from './release-layout';
 
-const USAGE = 'usage: maintenance --now [--wait <seconds>] | --status';
+const USAGE = `usage: npm run maintenance -- --now [--wait <seconds>] | --status | --help
+  --now            asks the running supervisor to run the daily maintenance now and prints its outcome
+  --wait <s>       how long --now waits for the outcome (default 300)
+  --status         prints the outcome of the last run
+Data directory: $ECR_DATA_DIR, else data/ at the delivery root.`;
+
+type Args = { help: boolean; now: boolean; status: boolean; waitS: number };
+
+/** The command line (node:util parseArgs), or the one-line reason it was refused. */
+function readMaintenanceArgs(argv: readonly string[]): Args | { error: string } {
+  let values: { help?: boolean; now?: boolean; status?: boolean; wait?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { help: { type: 'boolean', short: 'h' }, now: { type: 'boolean' }, status: { type: 'boolean' }, wait: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+  const help = values.help === true;
+  const now = values.now === true;
+  const status = values.status === true;
+  if (help) return { help, now, status, waitS: 0 };
+  if (now === status) return { error: 'give either --now or --status' };
+  const waitS = values.wait === undefined ? 300 : Number(values.wait);
+  if (!Number.isFinite(waitS) || waitS < 0 || values.wait?.trim() === '') return { error: `--wait ${values.wait ?? ''} is not a number of seconds` };
+  return { help, now, status, waitS };
+}
 
 function describe(record: MaintenanceRecord | null): string {
   if (!record) return 'no maintenance run recorded yet';
@@ -21,21 +51,21 @@ function describe(record: MaintenanceRecord | null): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const args = readMaintenanceArgs(argv);
+  if ('error' in args) {
+    process.stderr.write(`maintenance: ${args.error}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const layout = releaseLayout(resolveDataDir());
-  if (argv.includes('--status')) {
+  if (args.status) {
     process.stdout.write(describe(readLastRun(layout.lastRunFile)) + '\n');
     return 0;
   }
-  if (!argv.includes('--now')) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const waitIndex = argv.indexOf('--wait');
-  const waitS = waitIndex >= 0 ? Number(argv[waitIndex + 1]) : 300;
-  if (!Number.isFinite(waitS) || waitS < 0) {
-    process.stderr.write(`--wait ${argv[waitIndex + 1] ?? ''} is not a number of seconds\n${USAGE}\n`);
-    return 2;
-  }
+  const waitS = args.waitS;
   const supervisor = readPid(layout.pidFile('supervisor'));
   if (supervisor === undefined || !isAlive(supervisor)) {
     process.stderr.write(`the supervisor is not running (no live pid in ${layout.pidFile('supervisor')}): start the connector first\n`);

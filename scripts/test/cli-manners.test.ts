@@ -1,0 +1,86 @@
+/**
+ * Command-line manners (issue 13 item 4), run for real as a technician types them: every entry point answers
+ * -h and --help on stdout with exit status 0 and no side effect (its data directory stays empty: no pid file,
+ * no log, no database; nothing listens), and an unknown option exits 2 with the usage on stderr.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = ['--conditions=source', '--import', 'tsx'];
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface EntryPoint {
+  what: string;
+  command: string;
+  args: string[];
+}
+
+const entryPoints: EntryPoint[] = [
+  { what: 'scripts/launch.sh', command: path.join(ROOT, 'scripts', 'launch.sh'), args: [] },
+  { what: 'scripts/stop.sh', command: path.join(ROOT, 'scripts', 'stop.sh'), args: [] },
+  { what: 'scripts/always-up.sh', command: path.join(ROOT, 'scripts', 'always-up.sh'), args: [] },
+  { what: 'npm start (scripts/start.ts)', command: process.execPath, args: [...TSX, path.join(ROOT, 'scripts', 'start.ts')] },
+  { what: 'npm run tp-manager', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'tp-manager', 'src', 'main.ts')] },
+  { what: 'npm run supervisor', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'supervisor', 'src', 'main.ts')] },
+  { what: 'npm run maintenance', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'supervisor', 'src', 'maintenance', 'cli.ts')] },
+  {
+    what: 'pack-release',
+    command: process.execPath,
+    args: [...TSX, path.join(ROOT, 'packages', 'supervisor', 'src', 'maintenance', 'pack-release.ts')],
+  },
+  { what: '.ci/run', command: path.join(ROOT, '.ci', 'run'), args: [] },
+];
+
+let dataDir: string;
+
+beforeAll(() => {
+  dataDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-cli-manners-')));
+  // A complete configuration: were --help ignored, the programs would start, write and listen here.
+  fs.writeFileSync(
+    path.join(dataDir, 'config.txt'),
+    'SERIAL_PORT=simulator\nLOCAL_PORT=1\nTERMINAL_MANAGER_LOGIN=l\nTERMINAL_MANAGER_PWD=p\nHIPAY_LOGIN=sandbox\nHIPAY_PWD=s\nUPDATE_TIME=04:00\n',
+  );
+});
+
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+function run(entry: EntryPoint, extra: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      entry.command,
+      [...entry.args, ...extra],
+      { cwd: ROOT, env: { ...process.env, ECR_DATA_DIR: dataDir, ECR_NODE: process.execPath, ECR_RUNTIME: 'source' }, timeout: 20_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function dataDirContents(): string[] {
+  return fs.readdirSync(dataDir).sort();
+}
+
+describe.each(entryPoints)('$what', (entry) => {
+  test.each(['--help', '-h'])('%s prints the usage on stdout, exits 0 and starts nothing', async (flag) => {
+    const result = await run(entry, [flag]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^usage: /);
+    expect(dataDirContents()).toEqual(['config.txt']);
+  });
+
+  test('an unknown option exits 2 with the usage on stderr, nothing on stdout', async () => {
+    const result = await run(entry, ['--no-such-option']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/no-such-option/);
+    expect(result.stderr).toMatch(/usage: /);
+    expect(dataDirContents()).toEqual(['config.txt']);
+  });
+});
