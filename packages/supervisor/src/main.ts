@@ -8,7 +8,7 @@ import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
 import { Connector } from './connector-service';
 import { JournalSync } from './journal-sync';
 import { OrderRecorder } from './order-recorder';
-import { createHipayClient, HipayOutbox } from './hipay';
+import { createHipayClient, followHipayConfig, HipayOutbox } from './hipay';
 import { createApp } from './http';
 import { startMaintenance, withMaintenance } from './maintenance';
 import { OrderBook } from './order-book';
@@ -41,6 +41,8 @@ runProcess('supervisor', async ({ config, logger, version }) => {
   const retried = outbox.retryRefused();
   if (retried > 0) logger.info(`retrying ${retried} order(s) HiPay refused before this start`);
   outbox.start();
+  // A fixed config.txt is taken without a restart: new HiPay settings, refused orders tried again.
+  const unfollowConfig = followHipayConfig({ outbox, config, logger, sandboxUrl: sandbox?.url, timeoutMs: 30_000 });
 
   const tp = new TpManagerClient({ endpoint: config.tpManagerEndpoint }, logger);
   tp.startHeartbeat();
@@ -77,6 +79,7 @@ runProcess('supervisor', async ({ config, logger, version }) => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     tp.close();
+    unfollowConfig();
     await outbox.stop();
     await sandbox?.close();
     db.close();
