@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildRelease } from '../../packages/supervisor/test/maintenance/release-fixture';
+import { buildRelease, trustTestKey } from '../../packages/supervisor/test/maintenance/release-fixture';
 import { stopProcess, readPid, isAlive } from '../../packages/supervisor/src/maintenance/process-control';
 import { freePort, waitUntil } from '../../test-support/net';
 import { runTs, type Running } from '../../test-support/processes';
@@ -91,6 +91,7 @@ describe('daily maintenance with the real processes', () => {
     dataDir = path.join(work, 'data');
     source = path.join(work, 'updates');
     fs.mkdirSync(dataDir);
+    trustTestKey(dataDir);
     const [localPort, zmqPort] = [await freePort(), await freePort()];
     url = `http://127.0.0.1:${localPort}`;
     pty = await openPtyPair(fs.mkdtempSync(path.join(work, 'line-')));

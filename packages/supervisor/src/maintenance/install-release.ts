@@ -1,5 +1,6 @@
 /**
- * The update step up to the switch: read the manifest, fetch the archive, check its sha256, unpack it beside
+ * The update step up to the switch: read the manifest and check its signature (release-signature.ts), fetch
+ * the archive, check its sha256 (which the signed manifest gives), unpack it beside
  * the current release and check it is a whole release. Never half-installed: the tree is built under
  * releases/.<version>.partial and renamed to releases/<version> only once complete; a crash leaves only the
  * .partial folder (and maybe a .download file), which the next run deletes. A refused archive changes nothing.
@@ -8,8 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { sha256File } from './checksum';
-import type { Manifest } from './manifest';
-import { linkNodeModules } from './release-node-modules';
+import { currentNodeModulesTarget, describeTarget, type Manifest } from './manifest';
+import { linkNodeModules, linkWorkspacePackages } from './release-node-modules';
+import { ReleaseRefused } from './release-signature';
 import { releaseVersion, type ReleaseLayout } from './release-layout';
 import { describeSource, fetchArchive, readManifest, SourceError, type SourceOptions } from './update-source';
 import type { UpdateStep } from './update-step';
@@ -48,8 +50,9 @@ export async function prepareRelease(options: PrepareOptions): Promise<Prepared>
 
   let manifest: Manifest;
   try {
-    manifest = await readManifest(source, options.sourceOptions);
+    manifest = await readManifest(source, layout.releaseKeyFile, options.sourceOptions);
   } catch (err) {
+    if (err instanceof ReleaseRefused) return stop('refused', `update refused: ${err.message}; nothing was changed`);
     if (err instanceof SourceError) return stop('failed', err.message);
     throw err;
   }
@@ -87,9 +90,10 @@ export async function prepareRelease(options: PrepareOptions): Promise<Prepared>
       return stop('refused', `${to} refused: ${manifest.archive} cannot be unpacked (${(err as Error).message}); nothing was changed`, to);
     }
     const root = releaseRootIn(partial);
-    const problem = checkRelease(root, to);
+    const problem = checkRelease(root, to) ?? checkNodeModules(root, manifest);
     if (problem) return stop('refused', `${to} refused: ${problem}; nothing was changed`, to);
-    linkNodeModules(root, running.root);
+    if (manifest.nodeModules) linkWorkspacePackages(root);
+    else linkNodeModules(root, running.root);
 
     const target = layout.releaseDir(to);
     fs.rmSync(target, { recursive: true, force: true }); // an earlier copy that never became current
@@ -126,6 +130,23 @@ function checkRelease(root: string, version: string): string | undefined {
     return (err as Error).message.replace(root + path.sep, 'the archive\'s ');
   }
   if (found !== version) return `the archive holds version ${found} but the manifest says ${version}`;
+  return undefined;
+}
+
+/**
+ * Why the release's node_modules cannot run here, or undefined: an archive brings node_modules only when its
+ * signed manifest says for which platform and Node ABI (native modules are built for one), and that must be
+ * this process's own.
+ */
+function checkNodeModules(root: string, manifest: Manifest): string | undefined {
+  const carried = fs.existsSync(path.join(root, 'node_modules'));
+  if (!manifest.nodeModules) return carried ? 'the archive carries node_modules that its manifest does not declare' : undefined;
+  const here = currentNodeModulesTarget();
+  const there = manifest.nodeModules;
+  if (there.platform !== here.platform || there.arch !== here.arch || there.abi !== here.abi) {
+    return `its node_modules are for ${describeTarget(there)}, this kiosk runs ${describeTarget(here)} (Node ${process.versions.node}): publish a release packed on this platform, or one without --node-modules`;
+  }
+  if (!carried) return 'the manifest declares node_modules that the archive does not carry';
   return undefined;
 }
 

@@ -4,6 +4,7 @@
  *   releases/current             symlink to the active release; without it, the installed tree is the release
  *   releases/.<version>.partial  an unpack in progress (a crash leaves only this; the next run deletes it)
  *   maintenance/last-run.json    the outcome of the last maintenance run
+ *   release-key.pub              the publisher's Ed25519 public key: only releases it signed are installed
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,6 +29,8 @@ export interface ReleaseLayout {
   runNowFile: string;
   pidFile(name: string): string;
   logsDir: string;
+  /** The public key (PEM) that must verify each release's manifest.sig (release-signature.ts). */
+  releaseKeyFile: string;
 }
 
 export function releaseLayout(dataDir: string): ReleaseLayout {
@@ -49,6 +52,7 @@ export function releaseLayout(dataDir: string): ReleaseLayout {
     runNowFile: path.join(maintenanceDir, 'run-now'),
     pidFile: paths.pidFile,
     logsDir: paths.logsDir,
+    releaseKeyFile: path.join(paths.dataDir, 'release-key.pub'),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
- * Release archives carry no node_modules (they would be large and platform-specific). An unpacked release
- * gets a node_modules of links: each third-party package points where the running release's points (in the
+ * A release archive may carry its production node_modules (pack-release --node-modules: one platform and Node
+ * ABI, named in the signed manifest), so a fix in a dependency can travel through UPDATE_SOURCE; such a
+ * release keeps them, and only its workspace packages (@ecr/...) are linked to its own packages/<dir>.
+ * Otherwise (the default: archives stay small and platform-free) an unpacked release gets a node_modules of
+ * links: each third-party package points where the running release's points (in the
  * end, the base install's node_modules), and each workspace package (@ecr/...) points at the release's own
- * packages/<dir>, so the new release runs its own code. A release that needs a new or different third-party
- * package (a native one above all) cannot come this way: it must be installed by hand with npm ci.
+ * packages/<dir>, so the new release runs its own code.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,6 +27,51 @@ function workspacePackages(root: string): Map<string, string> {
 
 function link(target: string, at: string): void {
   fs.symlinkSync(target, at, process.platform === 'win32' ? 'junction' : 'dir');
+}
+
+/** Links each workspace package of `releaseRoot` into `<releaseRoot>/node_modules` (replacing what is there). */
+export function linkWorkspacePackages(releaseRoot: string): void {
+  const to = path.join(releaseRoot, 'node_modules');
+  for (const [name, dir] of workspacePackages(releaseRoot)) {
+    const at = path.join(to, ...name.split('/'));
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    fs.rmSync(at, { recursive: true, force: true });
+    // Relative, so the data directory can be moved as a whole (Windows junctions need an absolute path).
+    link(process.platform === 'win32' ? dir : path.relative(path.dirname(at), dir), at);
+  }
+}
+
+/**
+ * Copies the production packages of `root`'s node_modules into `<tree>/node_modules`: those package-lock.json
+ * lists without "dev": true, never workspace links (linkWorkspacePackages makes them at install) or npm's
+ * .bin and bookkeeping. Each package is copied without its nested node_modules, whose own lock entries bring
+ * what production needs of them.
+ */
+export function copyProductionNodeModules(root: string, tree: string): void {
+  let lock: { packages?: Record<string, { dev?: boolean; link?: boolean }> };
+  try {
+    lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as typeof lock;
+  } catch (err) {
+    throw new Error(`cannot read ${path.join(root, 'package-lock.json')} (${(err as Error).message}): it says which packages production needs`);
+  }
+  for (const [at, entry] of Object.entries(lock.packages ?? {})) {
+    if (!at.startsWith('node_modules/') || entry.dev === true || entry.link === true) continue;
+    const from = path.join(root, at);
+    if (!fs.existsSync(from)) continue; // an optional package for another platform
+    copyPackage(from, path.join(tree, at));
+  }
+}
+
+function copyPackage(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const src = path.join(from, entry.name);
+    const dest = path.join(to, entry.name);
+    if (entry.isDirectory()) copyPackage(src, dest);
+    else if (entry.isFile()) fs.copyFileSync(src, dest);
+    else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(src), dest);
+  }
 }
 
 /** Creates `<releaseRoot>/node_modules` from `<fromRoot>/node_modules` (see above). */
@@ -51,10 +98,5 @@ export function linkNodeModules(releaseRoot: string, fromRoot: string): void {
     if (own.has(entry)) continue;
     link(fs.realpathSync(source), path.join(to, entry));
   }
-  for (const [name, dir] of own) {
-    const at = path.join(to, ...name.split('/'));
-    fs.mkdirSync(path.dirname(at), { recursive: true });
-    // Relative, so the data directory can be moved as a whole (Windows junctions need an absolute path).
-    link(process.platform === 'win32' ? dir : path.relative(path.dirname(at), dir), at);
-  }
+  linkWorkspacePackages(releaseRoot);
 }

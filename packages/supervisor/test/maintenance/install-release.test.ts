@@ -10,7 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { prepareRelease, type PrepareOptions } from '../../src/maintenance/install-release';
 import { releaseLayout, type ReleaseLayout } from '../../src/maintenance/release-layout';
-import { buildRelease, REPO_ROOT } from './release-fixture';
+import { writeNewKeyPair } from '../../src/maintenance/release-signature';
+import { writeSignedManifest } from '../../src/maintenance/pack-release';
+import { buildRelease, REPO_ROOT, testReleaseKeys, trustTestKey } from './release-fixture';
 
 let work: string;
 let layout: ReleaseLayout;
@@ -20,6 +22,7 @@ let logged: string[];
 beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-install-'));
   layout = releaseLayout(path.join(work, 'data'));
+  trustTestKey(layout.dataDir);
   source = path.join(work, 'source');
   logged = [];
 });
@@ -138,6 +141,88 @@ describe('prepareRelease (download, checksum, unpack beside the current release)
   });
 });
 
+describe('signed releases: only a manifest signed by the key in <data>/release-key.pub is trusted', () => {
+  const refused = (message: string) => ({ outcome: 'refused', message: `update refused: ${message}; nothing was changed`, from: '0.1.0' });
+  const manifestFile = () => path.join(source, 'manifest.json');
+
+  test('a release signed by the trusted key is installed', async () => {
+    await buildRelease({ version: '0.2.0', sourceDir: source });
+    expect(fs.readFileSync(path.join(source, 'manifest.sig'), 'utf8')).toMatch(/^[A-Za-z0-9+/]{86}==\n$/);
+    expect(await prepare()).toMatchObject({ ready: true, version: '0.2.0' });
+  });
+
+  test('an unsigned release (no manifest.sig) is refused in one line, nothing unpacked', async () => {
+    await buildRelease({ version: '0.2.0', sourceDir: source });
+    fs.rmSync(path.join(source, 'manifest.sig'));
+    const prepared = await prepare();
+    expect(prepared.ready ? '' : prepared.step).toEqual(refused(`${manifestFile()} has no manifest.sig: unsigned releases are refused`));
+    expect(releasesEntries()).toEqual([]);
+  });
+
+  test('a manifest changed after signing (another archive and sha256 swapped in) is refused', async () => {
+    const built = await buildRelease({ version: '0.2.0', sourceDir: source });
+    // An attacker who controls the server publishes its own archive with a matching sha256.
+    fs.appendFileSync(built.archive, 'tampered');
+    const sha256 = (await import('node:crypto')).createHash('sha256').update(fs.readFileSync(built.archive)).digest('hex');
+    fs.writeFileSync(manifestFile(), JSON.stringify({ ...built.manifest, sha256 }, null, 2) + '\n');
+    const prepared = await prepare();
+    expect(prepared.ready ? '' : prepared.step).toEqual(
+      refused(`manifest.sig of ${manifestFile()} does not verify with ${layout.releaseKeyFile}: signed by another key, or changed after signing`),
+    );
+    expect(releasesEntries()).toEqual([]);
+  });
+
+  test('a release signed by another key is refused', async () => {
+    await buildRelease({ version: '0.2.0', sourceDir: source });
+    const other = writeNewKeyPair(path.join(work, 'other.key'));
+    fs.copyFileSync(other.publicKeyFile, layout.releaseKeyFile);
+    const prepared = await prepare();
+    expect(prepared.ready ? '' : prepared.step).toEqual(
+      refused(`manifest.sig of ${manifestFile()} does not verify with ${layout.releaseKeyFile}: signed by another key, or changed after signing`),
+    );
+  });
+
+  test('a kiosk without release-key.pub refuses every update, naming the file it needs', async () => {
+    await buildRelease({ version: '0.2.0', sourceDir: source });
+    fs.rmSync(layout.releaseKeyFile);
+    const prepared = await prepare();
+    expect(prepared.ready ? '' : prepared.step).toEqual(
+      refused(`no release public key at ${layout.releaseKeyFile}: updates are refused until the publisher's release-key.pub is there`),
+    );
+  });
+});
+
+describe('a release that carries its production node_modules', () => {
+  test('is installed with its own node_modules (workspace packages linked to its own code)', async () => {
+    const built = await buildRelease({ version: '0.2.0', sourceDir: source, nodeModules: true });
+    expect(built.manifest.nodeModules).toEqual({ platform: process.platform, arch: process.arch, abi: process.versions.modules });
+    const prepared = await prepare();
+    expect(prepared).toMatchObject({ ready: true, version: '0.2.0' });
+    const root = layout.releaseDir('0.2.0');
+    // Its own copy, not a link into the base install; dev dependencies left out.
+    expect(fs.lstatSync(path.join(root, 'node_modules', 'better-sqlite3')).isDirectory()).toBe(true);
+    expect(fs.existsSync(path.join(root, 'node_modules', 'jest'))).toBe(false);
+    expect(fs.realpathSync(path.join(root, 'node_modules', '@ecr', 'common'))).toBe(fs.realpathSync(path.join(root, 'packages', 'common')));
+    // Compiled code on plain node, as the release runs (no tsx: a dev dependency).
+    const code = "const D = require('better-sqlite3'); const c = require('@ecr/common'); console.log(require.resolve('better-sqlite3').startsWith(process.cwd()), new D(':memory:').prepare('select 2 as x').get().x, typeof c.runProcess)";
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['-e', code], { cwd: root, timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout.trim()))),
+    );
+    expect(out).toBe('true 2 function');
+  }, 60_000);
+
+  test('node_modules built for another Node ABI are refused in one line', async () => {
+    const built = await buildRelease({ version: '0.2.0', sourceDir: source });
+    writeSignedManifest(source, { ...built.manifest, nodeModules: { platform: process.platform, arch: process.arch, abi: '1' } }, testReleaseKeys().privateKeyFile);
+    const prepared = await prepare();
+    expect(prepared.ready ? '' : prepared.step.outcome).toBe('refused');
+    expect(prepared.ready ? '' : prepared.step.message).toBe(
+      `0.2.0 refused: its node_modules are for ${process.platform}-${process.arch}, Node ABI 1, this kiosk runs ${process.platform}-${process.arch}, Node ABI ${process.versions.modules} (Node ${process.versions.node}): publish a release packed on this platform, or one without --node-modules; nothing was changed`,
+    );
+    expect(releasesEntries()).toEqual([]);
+  });
+});
+
 describe('prepareRelease from an https:// UPDATE_SOURCE', () => {
   let server: https.Server | undefined;
   let ca: string;
@@ -170,7 +255,7 @@ describe('prepareRelease from an https:// UPDATE_SOURCE', () => {
     const url = `https://127.0.0.1:${(server!.address() as AddressInfo).port}/releases`;
     const prepared = await prepare({ source: url, sourceOptions: { httpsAgent: new https.Agent({ ca }) } });
     expect(prepared).toMatchObject({ ready: true, version: '0.2.0' });
-    expect(requests).toEqual(['/releases/manifest.json', '/releases/unattended-ecr-connector-0.2.0.tar.gz']);
+    expect(requests).toEqual(['/releases/manifest.json', '/releases/manifest.sig', '/releases/unattended-ecr-connector-0.2.0.tar.gz']);
   });
 
   test('an archive the server does not have is a failed step naming the URL, and nothing changes', async () => {

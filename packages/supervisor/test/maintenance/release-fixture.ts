@@ -1,11 +1,34 @@
 /**
  * Release archives for the maintenance tests, made with the publishers' own tool (pack-release.ts) from this
- * repository: root package.json at the given version, packages/<name>/src, scripts/; never node_modules.
+ * repository: root package.json at the given version, packages/<name>/src, scripts/; node_modules only when
+ * asked. Signed with a key pair made once per test process (trustTestKey puts its public half in a data
+ * directory, as a technician installs release-key.pub).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { packRelease } from '../../src/maintenance/pack-release';
+import { packRelease, writeSignedManifest } from '../../src/maintenance/pack-release';
+import { releaseLayout } from '../../src/maintenance/release-layout';
+import { writeNewKeyPair } from '../../src/maintenance/release-signature';
+
+let keys: { privateKeyFile: string; publicKeyFile: string } | undefined;
+
+/** The test publisher's key pair (files in a temporary folder removed when the process ends). */
+export function testReleaseKeys(): { privateKeyFile: string; publicKeyFile: string } {
+  if (!keys) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-release-key-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    keys = writeNewKeyPair(path.join(dir, 'release.key'));
+  }
+  return keys;
+}
+
+/** Makes the data directory trust the test publisher's key. */
+export function trustTestKey(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.copyFileSync(testReleaseKeys().publicKeyFile, releaseLayout(dataDir).releaseKeyFile);
+}
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -19,21 +42,32 @@ export interface ReleaseOptions {
   sha256?: string;
   /** Files at the archive's top instead of inside one folder. */
   flat?: boolean;
+  /** Also pack the production node_modules (and packages/<name>/dist, which they run: npm run build first). */
+  nodeModules?: boolean;
 }
 
 export interface BuiltRelease {
   archive: string;
   sha256: string;
-  manifest: { version: string; archive: string; sha256: string };
+  manifest: Awaited<ReturnType<typeof packRelease>>;
 }
 
 export async function buildRelease(options: ReleaseOptions): Promise<BuiltRelease> {
-  const manifest = await packRelease({ root: REPO_ROOT, outDir: options.sourceDir, version: options.version, edit: options.edit });
+  const { privateKeyFile } = testReleaseKeys();
+  const manifest = await packRelease({
+    root: REPO_ROOT,
+    outDir: options.sourceDir,
+    version: options.version,
+    edit: options.edit,
+    nodeModules: options.nodeModules,
+    compiled: options.nodeModules,
+    privateKeyFile,
+  });
   const archive = path.join(options.sourceDir, manifest.archive);
   if (options.flat) await repackFlat(archive);
   const sha256 = createHash('sha256').update(fs.readFileSync(archive)).digest('hex');
   const written = { ...manifest, sha256: options.sha256 ?? sha256 };
-  fs.writeFileSync(path.join(options.sourceDir, 'manifest.json'), JSON.stringify(written, null, 2) + '\n');
+  writeSignedManifest(options.sourceDir, written, privateKeyFile);
   return { archive, sha256, manifest: written };
 }
 

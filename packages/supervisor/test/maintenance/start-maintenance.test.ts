@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConnectorError, type TlcResult } from '@ecr/common';
 import { startMaintenance, type Maintenance, type MaintenanceRecord } from '../../src/maintenance';
-import { buildRelease, REPO_ROOT } from './release-fixture';
+import { buildRelease, REPO_ROOT, trustTestKey } from './release-fixture';
 
 let work: string;
 let dataDir: string;
@@ -19,6 +19,7 @@ beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-maint-'));
   dataDir = path.join(work, 'data');
   fs.mkdirSync(dataDir);
+  trustTestKey(dataDir);
   logged = [];
 });
 
