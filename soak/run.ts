@@ -77,13 +77,16 @@ async function onePayment(connector: ConnectorUnderTest, options: SoakOptions, r
   let backAt = started + PAYMENT_TIMEOUT_S * 1000; // no restart: the bound runs from the payment's time-out
   let answer: HttpAnswer | undefined;
   let answeredAt = 0;
+  let cut = false;
   const post = connector
     .post('/order', { amount, currency: 'EUR', orderId }, { timeoutMs: (PAYMENT_TIMEOUT_S + 60) * 1000 })
     .then((a) => {
       answer = a;
       answeredAt = Date.now();
     })
-    .catch(() => undefined);
+    .catch(() => {
+      cut = true; // the connection died with the supervisor: the kiosk asks GET /order/{orderId} instead
+    });
 
   if (fault === 'kill-tp-manager' || fault === 'kill-supervisor' || fault === 'cable-pulled') {
     const reached = await waitUntil(() => connector.terminalRequests().some((r) => r.amount === amount) || undefined, 10_000, 'the request at the terminal').catch(() => false);
@@ -107,7 +110,25 @@ async function onePayment(connector: ConnectorUnderTest, options: SoakOptions, r
     // One payment at a time at the terminal: wait for the late answer before the next request.
     await waitUntil(() => connector.terminalAnswers().some((a) => a.requestAmount === amount) || undefined, LATE_DELAY_MS + 10_000, 'the late answer').catch(() => undefined);
   }
-  const body = answer?.status === 200 ? (answer.body as { status?: string }[])[0] : undefined;
+  let body = answer?.status === 200 ? (answer.body as { status?: string }[])[0] : undefined;
+  if (cut) {
+    // What a kiosk does after a cut connection: ask for the order until it has an answer.
+    const asked = await waitUntil(
+      async () => {
+        const res = await connector.get(`/order/${encodeURIComponent(orderId)}`, { timeoutMs: 5000 });
+        const stored = res.status === 200 ? (res.body as { status?: string; orderState?: string }[])[0] : undefined;
+        return stored && stored.orderState !== 'in-progress' ? { res, stored } : undefined;
+      },
+      backAt + ANSWER_BOUND_MS + 5000 - Date.now(),
+      'GET /order after a cut connection',
+    ).catch(() => undefined);
+    if (asked) {
+      answer = asked.res;
+      answeredAt = Date.now();
+      body = asked.stored.orderState === 'outcome-unknown' ? undefined : asked.stored;
+      if (asked.stored.orderState === 'outcome-unknown') answer = { ...asked.res, status: 599 };
+    }
+  }
   return {
     orderId,
     amount,
@@ -122,7 +143,7 @@ async function settle(connector: ConnectorUnderTest, orders: readonly SoakOrder[
   await waitUntil(
     async () => {
       const health = await connector.get('/health');
-      const outbox = (health.body as { outbox?: { pending?: number } })?.outbox;
+      const outbox = (health.body as { outbox?: { pending?: number } }[])?.[0]?.outbox;
       if (outbox?.pending !== 0) return undefined;
       for (const o of orders) {
         const entry = await orderBookEntry(connector, o.orderId);
