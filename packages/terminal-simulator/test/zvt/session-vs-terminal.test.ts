@@ -3,12 +3,15 @@
  * approved, declined, abandoned, aborted in the middle, silent; end of day, status enquiry, diagnosis, reset.
  */
 import { TEST_CARD } from '../../src/test-card';
-import { WiredZvt } from './wired';
+import { WiredZvt, type Framing } from './wired';
 
 const ACK = '800000';
 
+let framing: Framing = 'tcp';
+
 function registered(outcome: 'approve' | 'decline' | 'abandon' | 'timeout', delayMs = 2000, session = {}) {
-  const w = new WiredZvt({ outcome, delayMs }, session);
+  const w = new WiredZvt({ outcome, delayMs }, session, framing);
+  wired.push(w);
   w.ecr(w.session.register(w.now));
   w.runUntil(() => w.has('command-result'));
   w.events.length = 0;
@@ -26,9 +29,21 @@ function expectEveryMessageAcked(w: WiredZvt) {
   }
 }
 
-describe('ZVT session against the simulated terminal', () => {
+afterEach(() => {
+  // A clean line: nothing resent, nothing dropped.
+  expect(wired.flatMap((w) => w.linkTrouble)).toEqual([]);
+  wired.length = 0;
+});
+const wired: WiredZvt[] = [];
+
+describe.each<Framing>(['tcp', 'serial'])('ZVT session against the simulated terminal over %s framing', (f) => {
+  beforeAll(() => {
+    framing = f;
+  });
+
   it('registers: the terminal id and currency come from the terminal', () => {
-    const w = new WiredZvt({ outcome: 'approve', delayMs: 0 });
+    const w = new WiredZvt({ outcome: 'approve', delayMs: 0 }, {}, framing);
+    wired.push(w);
     w.ecr(w.session.register(w.now));
     w.runUntil(() => w.has('command-result'));
     expect(w.last('command-result')!.result).toMatchObject({ command: 'registration', outcome: 'ok', terminalId: w.terminal.terminalId, currencyNumeric: '978' });
