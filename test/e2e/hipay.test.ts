@@ -55,6 +55,47 @@ describe('orders delivered to HiPay', () => {
     expect(JSON.parse(fields.custom_data!)).toEqual({ shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 });
   });
 
+  test("issue 10 case 7: the seed's example with its mangled e-mail is paid; HiPay gets the customer without it", async () => {
+    const order = seedOrder('Order_hipay_mangled');
+    (order.customer as Record<string, unknown>).email = '[email protected]';
+    const answer = await connector.post('/order', order);
+    expect(answer.status).toBe(200);
+    expect((answer.body as Answer[])[0]).toMatchObject({ status: 'Success', notificationHipaySent: true });
+    const [received] = connector.sandbox.orders().filter((o) => o.orderid === 'Order_hipay_mangled');
+    expect(received!.fields).toMatchObject({ cid: '283749291', firstname: 'John', lastname: 'Doe' });
+    expect(received!.fields.email).toBeUndefined();
+    const warnings = connector.process('supervisor').output().split('\n').filter((l) => l.includes('Order_hipay_mangled') && l.includes('customer data left out'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('money rule 5, issue 10 case 1: an orderId HiPay would refuse (33 characters) is a 400 before the terminal', async () => {
+    const before = connector.terminalRequests().length;
+    const answer = await connector.post('/order', { amount: 100, orderId: 'O'.repeat(33) });
+    expect(answer.status).toBe(400);
+    expect((answer.body as { error: string }[])[0]!.error).toMatch(/at most 32 characters \(HiPay's limit for an orderid\)/);
+    expect(connector.terminalRequests()).toHaveLength(before);
+  });
+
+  test('acceptance, money rule 5: answer lost, lookups miss it for seconds with 400 + 3000001, resend refused as duplicate: delivered, held once', async () => {
+    connector.sandbox.setFaults({ loseCreationAnswer: true, lookupLagMs: 3000, unknownOrderStatus: 400 });
+    const answer = await connector.post('/order', seedOrder('Order_hipay_lost'));
+    expect((answer.body as Answer[])[0]).toMatchObject({ status: 'Success', notificationHipaySent: false });
+    const delivered = await waitUntil(
+      async () => {
+        const stored = ((await connector.get('/order/Order_hipay_lost')).body as Stored[])[0];
+        return stored?.hipay?.state === 'delivered' ? stored : undefined;
+      },
+      30_000,
+      'Order_hipay_lost delivered',
+    );
+    expect(delivered.notificationHipaySent).toBe(true);
+    const atHipay = connector.sandbox.orders().filter((o) => o.orderid === 'Order_hipay_lost');
+    expect(atHipay).toHaveLength(1);
+    expect(atHipay[0]!.duplicatePosts).toBe(1);
+    const health = (await connector.get('/health')).body as { outbox: { refused: number } }[];
+    expect(health[0]!.outbox.refused).toBe(0);
+  }, 60_000);
+
   test('a basket that does not add up: the order goes to HiPay without it', async () => {
     const answer = await connector.post('/order', seedOrder('Order_hipay_no_basket'));
     expect((answer.body as Answer[])[0]!.notificationHipaySent).toBe(true);
