@@ -6,6 +6,11 @@ rem harmless: the second finds the lock (folder <data>\run\always-up.lock) taken
 setlocal EnableExtensions DisableDelayedExpansion
 set "ECR_LIB=%~dp0lib\ecr.cmd"
 set "ECR_TRACE="
+rem --help, -h or /? print the usage (nothing started); any other argument: usage on stderr, exit status 2.
+if /i "%~1"=="--help" goto :usage
+if /i "%~1"=="-h" goto :usage
+if "%~1"=="/?" goto :usage
+if not "%~1"=="" (>&2 echo always-up: unexpected argument "%~1"& call :usage >&2 & exit /b 2)
 call "%ECR_LIB%" init always-up || exit /b 1
 set "ECR_TRACE=%ECR_LOGS%\always-up.log"
 call "%ECR_LIB%" lock try || exit /b 0
@@ -64,4 +69,10 @@ exit /b 0
 :check_unknown
 set "ECR_MSG=always-up: cannot check the supervisor's health: %REASON%"
 call "%ECR_LIB%" say
+exit /b 0
+
+:usage
+echo usage: always-up.cmd [-h^|--help]
+echo The watchdog (Task Scheduler, every 5 minutes): starts whichever program is missing, restarts a supervisor
+echo that no longer answers GET /health. Silent when all is well. Data directory: %%ECR_DATA_DIR%%, else data\.
 exit /b 0

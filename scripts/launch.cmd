@@ -7,10 +7,22 @@ setlocal EnableExtensions DisableDelayedExpansion
 set "ECR_LIB=%~dp0lib\ecr.cmd"
 set "ECR_TRACE="
 set "NAMES=tp-manager supervisor"
+rem --help, -h or /? print the usage (nothing started); an unknown option or a second argument: usage on stderr, 2.
+if /i "%~1"=="--help" goto :usage
+if /i "%~1"=="-h" goto :usage
+if "%~1"=="/?" goto :usage
+if not "%~2"=="" goto :bad_args
+set "ECR_ARG1=%~1"
+if defined ECR_ARG1 if "%ECR_ARG1:~0,1%"=="-" goto :bad_args
 if "%~1"=="" goto :names_ok
 if /i "%~1"=="tp-manager" goto :one_name
 if /i "%~1"=="supervisor" goto :one_name
-echo launch: unknown program "%~1": expected tp-manager or supervisor (or nothing for both)
+>&2 echo launch: unknown program "%~1": expected tp-manager or supervisor (or nothing for both)
+call :usage >&2
+exit /b 2
+:bad_args
+>&2 echo launch: unknown option or extra argument in: %*
+call :usage >&2
 exit /b 2
 :one_name
 set "NAMES=%~1"
@@ -50,3 +62,9 @@ set "RC=1"
 rem Opened by a double click: keep the window until the technician has read it.
 echo %CMDCMDLINE% | find /i "%~nx0" >nul && if not defined ECR_NO_PAUSE pause
 exit /b %RC%
+
+:usage
+echo usage: launch.cmd [tp-manager^|supervisor] [-h^|--help]
+echo Starts both programs (or the one named) in the background; a running program is not started twice.
+echo Data directory: %%ECR_DATA_DIR%%, else data\ beside scripts\. Node: %%ECR_NODE%%, else the PATH.
+exit /b 0

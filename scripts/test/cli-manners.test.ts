@@ -84,3 +84,34 @@ describe.each(entryPoints)('$what', (entry) => {
     expect(dataDirContents()).toEqual(['config.txt']);
   });
 });
+
+/**
+ * The Windows scripts: cmd.exe is not on this machine, so they are read as text. What is checked is what would
+ * break the manners: -h, --help and /? are handled before the first line that acts (the shared library's
+ * init, which creates folders), the usage routine exits 0, and an unknown option goes to stderr with 2.
+ */
+describe.each(['launch.cmd', 'stop.cmd', 'always-up.cmd', path.join('windows', 'install-task.cmd')])('scripts/%s (read as text)', (script) => {
+  const text = fs.readFileSync(path.join(ROOT, 'scripts', script), 'utf8');
+  const lines = text.split('\r\n');
+
+  test('CRLF line endings throughout (cmd.exe misreads labels otherwise)', () => {
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/);
+  });
+
+  test('-h, --help and /? go to the usage before anything acts', () => {
+    const firstAction = lines.findIndex((l) => /call "%ECR_LIB%" init|powershell|schtasks/.test(l));
+    const handled = ['"--help" goto :usage', '"-h" goto :usage', '"/?" goto :usage'].map((needle) => lines.findIndex((l) => l.includes(needle)));
+    for (const at of handled) {
+      expect(at).toBeGreaterThan(0);
+      expect(at).toBeLessThan(firstAction);
+    }
+  });
+
+  test('the usage routine prints "usage:" on stdout and exits 0; a wrong argument exits 2 with it on stderr', () => {
+    const usage = lines.indexOf(':usage');
+    expect(usage).toBeGreaterThan(0);
+    expect(lines[usage + 1]).toMatch(/^echo usage: /);
+    expect(lines.slice(usage).find((l) => l.startsWith('exit /b'))).toBe('exit /b 0');
+    expect(text).toMatch(/call :usage >&2 ?& exit \/b 2|call :usage >&2\r\nexit \/b 2/);
+  });
+});

@@ -7,7 +7,11 @@ setlocal EnableExtensions DisableDelayedExpansion
 for %%I in ("%~dp0..\..") do set "ECR_ROOT=%%~fI"
 set "ECR_TASK_XML=%~dp0unattended-ecr-connector.xml"
 set "ECR_TASK_OUT=%TEMP%\unattended-ecr-connector-%RANDOM%.xml"
+if /i "%~1"=="--help" goto :usage
+if /i "%~1"=="-h" goto :usage
+if "%~1"=="/?" goto :usage
 set "ECR_TASK_USER=%~1"
+if defined ECR_TASK_USER if "%ECR_TASK_USER:~0,1%"=="-" (>&2 echo install-task: unknown option "%~1"& call :usage >&2 & exit /b 2)
 if not defined ECR_TASK_USER set "ECR_TASK_USER=%USERDOMAIN%\%USERNAME%"
 if not exist "%ECR_ROOT%\scripts\always-up.cmd" (echo install-task: "%ECR_ROOT%\scripts\always-up.cmd" not found& exit /b 1)
 rem Task Scheduler wants the XML as exported: UTF-16 with a matching declaration.
@@ -19,4 +23,10 @@ set "RC=%ERRORLEVEL%"
 del "%ECR_TASK_OUT%" 2>nul
 if not "%RC%"=="0" (echo install-task: schtasks failed; run this as an administrator, or create the task by hand ^(README^)& exit /b %RC%)
 echo Done: the task starts the connector within 5 minutes. Check: schtasks /Query /TN "Unattended ECR Connector" /V /FO LIST
+exit /b 0
+
+:usage
+echo usage: install-task.cmd [DOMAIN\user] [-h^|--help]
+echo Registers the Task Scheduler task "Unattended ECR Connector" running this installation's always-up.cmd
+echo every 5 minutes as that account (default: you); it asks for the account's password.
 exit /b 0
