@@ -45,6 +45,11 @@ function shapeStoredOrder(orderId: string, stored: StoredOrder): Record<string, 
 }
 
 const ORDER_ID_REGEX = new RegExp(ORDER_ID_PATTERN);
+/**
+ * Reading an order back accepts the ids earlier releases stored (printable ASCII, at most 64): a kiosk must
+ * still be able to ask what became of a payment taken before HiPay's 32-character limit was enforced.
+ */
+const STORED_ORDER_ID_REGEX = /^[!-~](?:[ -~]{0,62}[!-~])?$/;
 
 function isConnectorCode(err: unknown, code: string): boolean {
   return err instanceof Error && err.name === 'ConnectorError' && (err as { code?: unknown }).code === code;
@@ -64,7 +69,8 @@ export function createHandlers({ service, logger, openapi }: HandlerDeps): Recor
 
     async getOrder(req) {
       const orderId = String(req.params.orderId);
-      if (orderId.length > ORDER_ID_MAX_LENGTH || !ORDER_ID_REGEX.test(orderId)) {
+      const current = orderId.length <= ORDER_ID_MAX_LENGTH && ORDER_ID_REGEX.test(orderId);
+      if (!current && !STORED_ORDER_ID_REGEX.test(orderId)) {
         throw new HttpError(400, `orderId must be ${ORDER_ID_RULE}, got ${describeValue(orderId)}`);
       }
       try {

@@ -90,10 +90,18 @@ describe('GET /order/{orderId}', () => {
   });
 
   test('an orderId that cannot exist is a 400, not a question to the service', async () => {
-    const answer = await t.request(`/order/${'x'.repeat(33)}`);
+    const answer = await t.request(`/order/${'x'.repeat(65)}`);
     expect(answer.status).toBe(400);
     expect(expectErrorBody(answer)).toMatch(/^orderId must be at most 32 characters \(HiPay's limit for an orderid\)/);
     expect(t.service.getOrder).not.toHaveBeenCalled();
+  });
+
+  test('an order stored by an earlier release with a longer id (up to 64) can still be read back', async () => {
+    const legacy = `Kiosk-7_${'9'.repeat(40)}`;
+    t.service.getOrder.mockResolvedValueOnce({ response: null, state: 'in-progress', hipay: { state: 'not-needed', attempts: 0 } });
+    const answer = await t.request(`/order/${legacy}`);
+    expect(answer.status).toBe(200);
+    expect(t.service.getOrder).toHaveBeenCalledWith(legacy);
   });
 });
 
