@@ -4,6 +4,10 @@
  */
 import { format, type Logform } from 'winston';
 
+/** LOG_FORMAT: how the console shows entries; the files are always JSON lines. */
+export type LogFormat = 'text' | 'json';
+export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json'];
+
 /** Where winston's transports read the finished line (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for('message');
 

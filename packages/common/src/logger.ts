@@ -1,19 +1,19 @@
 /**
- * The processes' logger (winston): a readable line on the console and, with a data directory, daily JSON-line
- * files under <dataDir>/logs kept 14 days. Every entry goes through redaction first, so card numbers and
+ * The processes' logger (winston): a readable line on the console (or one JSON object a line with LOG_FORMAT=json,
+ * for journald, Docker and Loki) and, with a data directory, daily JSON-line files under <dataDir>/logs kept 14 days. Every entry goes through redaction first, so card numbers and
  * secrets never reach a console or a file (design.md, "Data directory").
  */
 import * as path from 'node:path';
 import winston from 'winston';
 import TransportStream = require('winston-transport');
 import { DailyFileTransport } from './daily-file-transport';
-import { consoleLineFormat, jsonLineFormat } from './log-formats';
+import { consoleLineFormat, jsonLineFormat, type LogFormat } from './log-formats';
 import { createRedactor, type Redactor } from './log-redaction';
 
 export type Logger = winston.Logger;
 export { DailyFileTransport, type DailyFileTransportOptions } from './daily-file-transport';
 export { createRedactor, REDACTED, type Redactor } from './log-redaction';
-export { consoleLineFormat, jsonLineFormat } from './log-formats';
+export { consoleLineFormat, jsonLineFormat, LOG_FORMATS, type LogFormat } from './log-formats';
 
 export interface CreateLoggerOptions {
   /** The process, e.g. "tp-manager" or "supervisor": shown on each line and used in file names. */
@@ -24,6 +24,8 @@ export interface CreateLoggerOptions {
   level?: string;
   /** Write to the console (stdout). Default true. */
   console?: boolean;
+  /** The console's format: 'text' (default), readable lines; 'json', the files' JSON lines (LOG_FORMAT). */
+  consoleFormat?: LogFormat;
   /** Values replaced by *** wherever they appear (the configured passwords, see configSecrets). */
   secrets?: readonly string[];
   /** Days of log files kept, today included. Default 14. */
@@ -45,7 +47,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
 
   const transports: TransportStream[] = [];
   if (options.console ?? true) {
-    transports.push(new winston.transports.Console({ format: consoleLineFormat(name) }));
+    const format = options.consoleFormat === 'json' ? jsonLineFormat(name) : consoleLineFormat(name);
+    transports.push(new winston.transports.Console({ format }));
   }
   if (options.dataDir !== undefined) {
     transports.push(

@@ -142,6 +142,19 @@ describe('log files', () => {
   });
 });
 
+/** The console fixture's stdout, run as a real process. */
+function runConsoleFixture(args: string[]): Promise<string> {
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+  return new Promise<string>((resolve, reject) => {
+    execFile(
+      tsx,
+      ['--conditions=source', path.join(__dirname, 'fixtures', 'console-logger.ts'), ...args],
+      { cwd: repoRoot, timeout: 20_000 },
+      (err, out) => (err ? reject(err) : resolve(out)),
+    );
+  });
+}
+
 describe('console', () => {
   test('the line format: time, padded level, process name, message, key=value meta', () => {
     const format = consoleLineFormat('supervisor');
@@ -159,20 +172,30 @@ describe('console', () => {
   });
 
   test('a real process writes readable, redacted lines to stdout', async () => {
-    const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(
-        tsx,
-        ['--conditions=source', path.join(__dirname, 'fixtures', 'console-logger.ts')],
-        { cwd: repoRoot, timeout: 20_000 },
-        (err, out) => (err ? reject(err) : resolve(out)),
-      );
-    });
+    const stdout = await runConsoleFixture([]);
     expect(stdout.split('\n').filter((l) => l !== '')).toEqual([
       '2026-11-27T10:00:00.000Z info  supervisor: payment approved orderId=Order_12345 amount=899',
       '2026-11-27T10:00:00.000Z warn  supervisor: card 411111XXXXXX1111 refused note="two words" login={"user":"log","pwd":"***"}',
       '2026-11-27T10:00:00.000Z error supervisor: multi\\nline',
     ]);
+  });
+
+  test('LOG_FORMAT=json: a real process writes one redacted JSON object a line to stdout, meta as fields', async () => {
+    const stdout = await runConsoleFixture(['json']);
+    const lines = stdout.split('\n').filter((l) => l !== '');
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
+      { timestamp: '2026-11-27T10:00:00.000Z', level: 'info', process: 'supervisor', message: 'payment approved', orderId: 'Order_12345', amount: 899 },
+      {
+        timestamp: '2026-11-27T10:00:00.000Z',
+        level: 'warn',
+        process: 'supervisor',
+        message: 'card 411111XXXXXX1111 refused',
+        note: 'two words',
+        login: { user: 'log', pwd: '***' },
+      },
+      { timestamp: '2026-11-27T10:00:00.000Z', level: 'error', process: 'supervisor', message: 'multi\nline' },
+    ]);
+    expect(stdout).not.toContain('4111111111111111');
   });
 });
 
