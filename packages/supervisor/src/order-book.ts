@@ -162,6 +162,20 @@ export class OrderBook {
     return (this.sql.inProgress.all() as OrderRow[]).map(toRecord);
   }
 
+  /** How many orders are in each state, and the latest change in each (GET /health, GET /metrics). */
+  stateSummary(): Record<OrderState, { count: number; lastUpdatedAt?: string }> {
+    const summary: Record<OrderState, { count: number; lastUpdatedAt?: string }> = {
+      'in-progress': { count: 0 },
+      paid: { count: 0 },
+      'paid-other-amount': { count: 0 },
+      failed: { count: 0 },
+      unknown: { count: 0 },
+    };
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS last FROM orders GROUP BY state').all() as { state: OrderState; n: number; last: string }[];
+    for (const r of rows) summary[r.state] = { count: r.n, lastUpdatedAt: r.last };
+    return summary;
+  }
+
   getSetting(name: string): string | undefined {
     return (this.sql.getSetting.get(name) as { value: string } | undefined)?.value;
   }
