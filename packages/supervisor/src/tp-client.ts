@@ -36,7 +36,10 @@ export interface ClientLogger {
   warn(message: string): void;
 }
 
-/** Emits 'down' (reason) and 'up' when tp-manager's liveness changes, 'restarted' when its process changed. */
+/**
+ * Emits 'down' (reason) and 'up' when tp-manager's liveness changes, 'restarted' when its process changed,
+ * 'state' with each heartbeat's answer (terminal link, unattributed answers: GET /metrics).
+ */
 export class TpManagerClient extends EventEmitter implements TpManagerPort {
   private readonly idle: zmq.Request[] = [];
   private readonly open = new Set<zmq.Request>();
@@ -72,8 +75,9 @@ export class TpManagerClient extends EventEmitter implements TpManagerPort {
     const beat = async () => {
       if (this.closed) return;
       try {
-        await this.call({ type: 'ping' }, Math.max(this.heartbeatIntervalMs, 1000));
+        const reply = await this.call({ type: 'ping' }, Math.max(this.heartbeatIntervalMs, 1000));
         this.misses = 0;
+        if (reply.ok && reply.type === 'ping') this.emit('state', reply);
         if (!this.isUp) {
           this.isUp = true;
           this.seen = true;

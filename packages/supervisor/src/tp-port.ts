@@ -2,7 +2,7 @@
  * What the connector core needs of tp-manager, apart from how it is reached: the ZeroMQ client
  * (tp-client.ts) in the program, a fake in the core's unit tests.
  */
-import { ConnectorError, type Command, type Reply } from '@ecr/common';
+import { ConnectorError, type Command, type Reply, type TpManagerState } from '@ecr/common';
 
 /** A command without its id; the client adds a fresh one unless given. */
 export type CommandBody = Command extends infer C ? (C extends { id: string } ? Omit<C, 'id'> & { id?: string } : never) : never;
@@ -16,6 +16,8 @@ export interface TpManagerEvents {
   down: (reason: string) => void;
   /** A reply came from another tp-manager process than before (it restarted, however briefly). */
   restarted: (instance: string, previous: string) => void;
+  /** What tp-manager told of itself in a heartbeat's answer. */
+  state: (state: TpManagerState) => void;
 }
 
 export interface TpManagerPort {
