@@ -4,6 +4,7 @@
  */
 import { RECEIPT_KEYS } from '@ecr/common';
 import { ConnectorUnderTest, seedOrder } from '../../test-support/connector';
+import { waitUntil } from '../../test-support/net';
 
 type OrderAnswer = Record<string, unknown> & { status: string; error: string | null; receipt: Record<string, string> | null; ticket: string | null };
 
@@ -119,23 +120,45 @@ describe('the local API of one connector', () => {
     expect((answer.body as OrderAnswer[])[0]!.status).toBe('Success');
   });
 
-  test('/check and /cancel answer while a payment waits for the customer; /cancel ends it as Failure', async () => {
-    await connector.setTerminal({ delayMs: 8000 });
+  test("/cancel on Concert is 501 and ends nothing: the payment ends with the terminal's own answer, once (money rule 1, 2)", async () => {
+    await connector.setTerminal({ delayMs: 3000 });
     const orderId = 'Order_cancelled';
     const paying = connector.post('/order', { amount: 700, orderId });
-    await new Promise((r) => setTimeout(r, 1000));
-    const started = Date.now();
+    await waitUntil(() => connector.terminalRequests().some((r) => r.amount === 700) || undefined, 10_000, 'the terminal to get the payment');
     const check = await connector.get('/check');
     expect(check.status).toBe(200);
     expect((check.body as { cr: string }[])[0]!.cr).toBe('1');
     const cancel = await connector.get('/cancel');
-    expect(cancel.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(cancel.status).toBe(501);
+    expect((cancel.body as { error: string }[])[0]!.error).toMatch(/^[^\n]*no abort[^\n]*$/i);
+    // A retry of the same orderId while the terminal still has the payment: 409, nothing written to the terminal.
+    const retry = await connector.post('/order', { amount: 700, orderId });
+    expect(retry.status).toBe(409);
     const answer = await paying;
     expect(answer.status).toBe(200);
     const [order] = answer.body as OrderAnswer[];
-    expect(order!.status).toBe('Failure');
-    expect(order!.error).toMatch(/cancel/i);
+    expect(order!.status).toBe('Success');
+    const stored = (await connector.get(`/order/${orderId}`)).body as (OrderAnswer & { orderState: string })[];
+    expect(stored[0]).toMatchObject({ status: 'Success', orderState: 'done' });
+    // After the end, the same request gets the stored answer.
+    const after = await connector.post('/order', { amount: 700, orderId });
+    expect(after.status).toBe(200);
+    expect((after.body as OrderAnswer[])[0]!.receipt).toEqual(order!.receipt);
+    expect(connector.terminalRequests().filter((r) => r.amount === 700)).toHaveLength(1);
+  });
+
+  test('/stop during a payment: 409, nothing stops, the payment ends as the terminal says (money rule 1)', async () => {
+    await connector.setTerminal({ delayMs: 2000 });
+    const orderId = 'Order_stop_refused';
+    const paying = connector.post('/order', { amount: 710, orderId });
+    await waitUntil(() => connector.terminalRequests().some((r) => r.amount === 710) || undefined, 10_000, 'the terminal to get the payment');
+    const stop = await connector.get('/stop');
+    expect(stop.status).toBe(409);
+    expect((stop.body as { error: string }[])[0]!.error).toMatch(/payment is in progress/);
+    const answer = await paying;
+    expect((answer.body as OrderAnswer[])[0]!.status).toBe('Success');
+    const health = (await connector.get('/health')).body as { tpManager: { reachable: boolean; link: string } }[];
+    expect(health[0]!.tpManager).toMatchObject({ reachable: true, link: 'connected' });
   });
 
   test('the same orderId paid twice: one payment on the terminal, the stored answer the second time', async () => {
@@ -148,11 +171,41 @@ describe('the local API of one connector', () => {
     expect(connector.terminalRequests().filter((r) => r.amount === 1234)).toHaveLength(1);
   });
 
+  test('a paid orderId sent again with another amount and currency: 409 naming what is stored; the terminal is not asked (money rule 2)', async () => {
+    const orderId = 'Order_12345';
+    expect((await connector.post('/order', { amount: 100, currency: 'EUR', orderId })).status).toBe(200);
+    const before = connector.terminalRequests().length;
+    const again = await connector.post('/order', { amount: 999, currency: 'USD', orderId });
+    expect(again.status).toBe(409);
+    expect((again.body as { error: string }[])[0]!.error).toMatch(/^order Order_12345 was already paid: 1\.00 EUR; this request asks 9\.99 USD/);
+    expect(connector.terminalRequests()).toHaveLength(before);
+  });
+
+  test('a partial approval is never Success: Failure naming the amount paid, orderState paid-other-amount, HiPay gets 0.60 (money rule 4)', async () => {
+    // The terminal approves 60 % of the amount asked (V3 CB is the amount really paid: terminal-protocols.md).
+    await connector.setTerminal({ partialPercent: 60 });
+    try {
+      const orderId = 'Order_partial';
+      const answer = await connector.post('/order', { amount: 100, orderId });
+      expect(answer.status).toBe(200);
+      const [order] = answer.body as OrderAnswer[];
+      expect(order!.status).toBe('Failure');
+      expect(order!.error).toMatch(/^the terminal approved 0\.60 EUR of the 1\.00 EUR asked/);
+      const stored = (await connector.get(`/order/${orderId}`)).body as { orderState: string }[];
+      expect(stored[0]!.orderState).toBe('paid-other-amount');
+      const atHipay = await waitUntil(() => connector.sandbox.orders().find((o) => o.orderid === orderId), 20_000, 'the order at HiPay');
+      expect(Number(atHipay.fields.amount)).toBe(0.6);
+      expect(atHipay.fields.currency).toBe('EUR');
+    } finally {
+      await connector.setTerminal({ partialPercent: 100 });
+    }
+  });
+
   test('an order still in progress gets 409; GET /order/{orderId} tells its state and then its outcome', async () => {
     await connector.setTerminal({ delayMs: 2000 });
     const orderId = 'Order_in_progress';
     const paying = connector.post('/order', { amount: 1500, orderId });
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil(() => connector.terminalRequests().some((r) => r.amount === 1500) || undefined, 10_000, 'the terminal to get the payment');
     const again = await connector.post('/order', { amount: 1500, orderId });
     expect(again.status).toBe(409);
     const other = await connector.post('/order', { amount: 1600, orderId: 'Order_other' });
