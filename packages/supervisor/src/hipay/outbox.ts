@@ -33,6 +33,8 @@ export interface HipayOutboxOptions {
   refusedRetryMs?: number;
   now?: () => number;
   random?: () => number;
+  /** Told what each delivery try came to (GET /metrics counts them). */
+  onTry?: (result: CreateOrderResult['kind']) => void;
 }
 
 /** Where an order's delivery stands (GET /order/{orderId}). */
@@ -65,6 +67,7 @@ export class HipayOutbox {
   private refusedTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly onTry: (result: CreateOrderResult['kind']) => void;
   /** The try in progress for each order: never two at once for one order. */
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private running = false;
@@ -82,6 +85,7 @@ export class HipayOutbox {
     this.refusedRetryMs = options.refusedRetryMs ?? HOURLY;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.onTry = options.onTry ?? (() => undefined);
   }
 
   /**
@@ -216,6 +220,11 @@ export class HipayOutbox {
 
   private settle(orderId: string, attempts: number, outcome: CreateOrderResult): boolean {
     const now = this.now();
+    try {
+      this.onTry(outcome.kind);
+    } catch {
+      // An observer's fault never changes what happens to the order.
+    }
     switch (outcome.kind) {
       case 'delivered': {
         const ref = outcome.transaction.transactionReference;
