@@ -67,8 +67,33 @@ describe('crashes during a payment', () => {
       const s = await storedOrder(connector, orderId);
       return s?.status === 'Success' ? s : undefined;
     }, 30_000, "the terminal's late answer to be recorded");
-    expect(stored.orderState ?? 'done').toBe('done');
+    expect(stored.orderState).toBe('done');
     expect(connector.terminalRequests().filter((r) => r.amount === 5432)).toHaveLength(1);
+    await waitUntil(() => connector.sandbox.orders().some((o) => o.orderid === orderId) || undefined, 20_000, 'the order at HiPay');
+    expect(connector.sandbox.stats().duplicatePosts).toBe(0);
+  }, 60_000);
+  test("tp-manager killed and back within a second: the kiosk hears within 5 s of its return, then the terminal's late answer settles the order (issue 9 case 6)", async () => {
+    await connector.setTerminal({ outcome: 'approve', delayMs: 6000 });
+    const orderId = 'Order_tp_manager_bounced';
+    const paying = connector.post('/order', { amount: 6543, orderId });
+    await waitUntil(() => connector.terminalRequests().some((r) => r.amount === 6543) || undefined, 10_000, 'the terminal to get the payment');
+    // Shorter than the heartbeat's miss window: only the new instance id in tp-manager's replies tells.
+    await connector.kill9('tp-manager');
+    await connector.startProcess('tp-manager');
+    const backAt = Date.now();
+    const answer = await paying;
+    // The issue's bound for the kiosk (PAYMENT_TIMEOUT_S is 20 here: the old code waited 30 s).
+    expect(Date.now() - backAt).toBeLessThan(5000);
+    expect(answer.status).toBe(599);
+    expect((answer.body as { error: string }[])[0]!.error).toMatch(/tp-manager stopped during this payment/);
+    expect((await storedOrder(connector, orderId))?.orderState).toBe('outcome-unknown');
+
+    const stored = await waitUntil(async () => {
+      const s = await storedOrder(connector, orderId);
+      return s?.status === 'Success' ? s : undefined;
+    }, 30_000, "the terminal's late answer to be recorded");
+    expect(stored.orderState).toBe('done');
+    expect(connector.terminalRequests().filter((r) => r.amount === 6543)).toHaveLength(1);
     await waitUntil(() => connector.sandbox.orders().some((o) => o.orderid === orderId) || undefined, 20_000, 'the order at HiPay');
     expect(connector.sandbox.stats().duplicatePosts).toBe(0);
   }, 60_000);
