@@ -57,8 +57,22 @@ export interface UnattributedSummary {
   why: string;
 }
 
+/** GET /health's overall verdict: 'fail' (HTTP 503) when no payment can be taken, 'warn' when one needs a look. */
+export type HealthStatus = 'pass' | 'warn' | 'fail';
+
 export interface HealthReport {
+  /** The verdict of metrics/health-status.ts over the rest of the report, and its reasons, one line each. */
+  status?: HealthStatus;
+  problems?: string[];
+  /** KIOSK_ID (default: the host name): which kiosk of a fleet answers. */
+  kioskId?: string;
   supervisor: { pid: number; uptimeS: number; version: string };
+  /** Orders the terminal got whose answer never came (599): the card may have been charged. */
+  orders?: { outcomeUnknown: number; inProgress: number };
+  /** The latest payment that ended, from the order book. */
+  lastPayment?: { orderId?: string; at: string; outcome: 'success' | 'failure' | 'paid-other-amount' | 'outcome-unknown' };
+  /** Free space where the data directory lies (SQLite files and logs). */
+  disk?: { path: string; freeBytes: number; totalBytes: number };
   tpManager: {
     reachable: boolean;
     link?: string;
