@@ -37,6 +37,8 @@ const entryPoints: EntryPoint[] = [
     args: [...TSX, path.join(ROOT, 'packages', 'supervisor', 'src', 'maintenance', 'pack-release.ts')],
   },
   { what: '.ci/run', command: path.join(ROOT, '.ci', 'run'), args: [] },
+  { what: 'npm run hipay-sandbox', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'hipay-sandbox', 'src', 'main.ts')] },
+  { what: 'npm run simulator', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'terminal-simulator', 'src', 'main.ts')] },
 ];
 
 let dataDir: string;

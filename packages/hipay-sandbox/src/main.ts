@@ -12,21 +12,28 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function main(): Promise<void> {
-  let values: Record<string, string | undefined>;
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  login: { type: 'string' },
+  password: { type: 'string' },
+  'hash-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readArgs(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'] {
   try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        login: { type: 'string' },
-        password: { type: 'string' },
-        'hash-key': { type: 'string' },
-      },
-      strict: true,
-    }));
+    return parseArgs({ options: OPTIONS, strict: true }).values;
   } catch (err) {
     fail((err as Error).message);
+  }
+}
+
+async function main(): Promise<void> {
+  const values = readArgs();
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
   }
   const port = Number(values.port ?? '8089');
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number 0-65535, got '${values.port}'`);

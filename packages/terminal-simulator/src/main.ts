@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number | 'running'> {
     return 0;
   }
   if (!parsed.ok) {
-    process.stderr.write(`terminal-simulator: ${parsed.error} (--help for usage)\n`);
+    process.stderr.write(`terminal-simulator: ${parsed.error}\n${USAGE}\n`);
     return 2;
   }
   const options = parsed.value;
