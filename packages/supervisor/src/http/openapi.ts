@@ -8,11 +8,12 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is wrong; the message names the field and the rule.',
   401: 'Missing or wrong Basic credentials (TERMINAL_MANAGER_LOGIN / TERMINAL_MANAGER_PWD).',
   404: 'No order with this orderId.',
-  409: 'Another payment is in progress, or this orderId is being paid right now.',
+  409: 'Another payment is in progress, this orderId is being paid right now, or it is stored with another amount or currency (the message names it); /stop during a payment.',
   413: 'The body is larger than the limit.',
   415: 'The body is neither JSON nor application/x-www-form-urlencoded.',
   500: 'A fault of the connector; details are in its log.',
   501: 'The terminal protocol cannot do this call.',
+  503: 'tp-manager cannot record a payment now (its journal is not writable: disk full, I/O error); nothing reached the terminal, the orderId may be paid later.',
   599: 'The terminal or tp-manager did not answer ("Connection time out" when the terminal timed out).',
 };
 

@@ -49,7 +49,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     tag: 'merchants',
     sideEffects: true,
     ok: arrayOf('OrderResponse', { minItems: 1, maxItems: 1 }),
-    errors: [400, 409, 413, 415, 501, 599],
+    errors: [400, 409, 413, 415, 501, 503, 599],
   },
   {
     operationId: 'getOrder',
