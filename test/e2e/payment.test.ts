@@ -52,6 +52,8 @@ describe.each(['concert-v3', 'concert-v2'] as const)('payments over %s', (protoc
     expect(order!.error).toMatch(/declined|refused/i);
     expect(order!.receipt).toBeNull();
     expect(order!.notificationHipaySent).toBe(false);
+    // Nothing is ever queued for a decline: HiPay has no such order (the sandbox's own store, not our flag).
+    expect(connector.sandbox.orders().some((o) => o.orderid === `Order_${protocol}_declined`)).toBe(false);
   });
 
   test('an abandoned payment: 200, Failure, abandoned', async () => {
@@ -61,6 +63,7 @@ describe.each(['concert-v3', 'concert-v2'] as const)('payments over %s', (protoc
     const [order] = answer.body as OrderAnswer[];
     expect(order!.status).toBe('Failure');
     expect(order!.error).toMatch(/abandon|not completed/i);
+    expect(connector.sandbox.orders().some((o) => o.orderid === `Order_${protocol}_abandoned`)).toBe(false);
   });
 });
 
@@ -118,6 +121,10 @@ describe('the local API of one connector', () => {
     });
     expect(answer.status).toBe(200);
     expect((answer.body as OrderAnswer[])[0]!.status).toBe('Success');
+    // The amount charged is the form's 450 minor units, on the terminal and at HiPay.
+    expect(connector.terminalRequests().filter((r) => r.amount === 450)).toHaveLength(1);
+    const atHipay = await waitUntil(() => connector.sandbox.orders().find((o) => o.orderid === 'Order_form'), 20_000, 'the order at HiPay');
+    expect(atHipay.fields.amount).toMatch(/^4\.50?$/);
   });
 
   test("/cancel on Concert is 501 and ends nothing: the payment ends with the terminal's own answer, once (money rule 1, 2)", async () => {
@@ -224,6 +231,10 @@ describe('the local API of one connector', () => {
     expect(answer.status).toBe(200);
     expect(typeof order!.orderId).toBe('string');
     expect((order!.orderId as string).length).toBeGreaterThan(0);
+    expect(order!.status).toBe('Success');
+    expect(connector.terminalRequests().filter((r) => r.amount === 320)).toHaveLength(1);
+    const atHipay = await waitUntil(() => connector.sandbox.orders().find((o) => o.orderid === order!.orderId), 20_000, 'the order at HiPay');
+    expect(atHipay.fields.amount).toMatch(/^3\.20?$/);
   });
 
   test('maintenance calls: /version, /config and /tlc as the protocol allows', async () => {
