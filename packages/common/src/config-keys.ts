@@ -26,7 +26,10 @@ import {
   type TerminalProtocol,
   type TerminalProfile,
   type TimeOfDay,
+  ok,
+  fail,
 } from './config-values';
+import { LOG_FORMATS, type LogFormat } from './log-formats';
 
 /** The value each key parses to. */
 export interface ConfigValues {
@@ -52,6 +55,8 @@ export interface ConfigValues {
   HIPAY_TIMEOUT_MS: number;
   UPDATE_SOURCE: string;
   LOG_LEVEL: LogLevel;
+  LOG_FORMAT: LogFormat;
+  KIOSK_ID: string;
 }
 
 export type ConfigKey = keyof ConfigValues;
@@ -128,6 +133,9 @@ export const CONFIG_SPECS: { readonly [K in ConfigKey]: KeySpec<ConfigValues[K]>
   },
   UPDATE_SOURCE: { default: '', parse: (raw, { dataDir }) => parseUpdateSource(raw, dataDir) },
   LOG_LEVEL: { default: 'info', parse: parseLogLevel },
+  LOG_FORMAT: { default: 'text', parse: parseLogFormat },
+  // Empty here means "the host name" (config.ts).
+  KIOSK_ID: { default: '', parse: parseKioskId },
 };
 
 /** In the design's order, which is also the order of the "missing" checks. */
@@ -139,3 +147,18 @@ export function isConfigKey(name: string): name is ConfigKey {
 
 /** The environment variable that overrides a key. */
 export const envName = (key: ConfigKey): string => `ECR_${key}`;
+
+/** LOG_FORMAT: the console's lines, readable text or JSON (journald, Docker, Loki); the files are JSON always. */
+export function parseLogFormat(raw: string): Parsed<LogFormat> {
+  const value = raw.toLowerCase();
+  const format = LOG_FORMATS.find((f) => f === value);
+  return format ? ok(format) : fail('is not a log format: expected text (readable lines) or json (one JSON object a line)');
+}
+
+/** KIOSK_ID names the kiosk in GET /health, metrics and logs of a fleet: short, no spaces. */
+export function parseKioskId(raw: string): Parsed<string> {
+  if (raw === '') return ok('');
+  return /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(raw)
+    ? ok(raw)
+    : fail('is not a kiosk id: expected up to 64 letters, digits, ".", "_", ":" or "-", e.g. KIOSK_ID=paris-opera-3');
+}

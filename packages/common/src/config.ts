@@ -4,6 +4,7 @@
  * environment variable), the key and what was expected. Password values never appear in a message.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CONFIG_KEYS, CONFIG_SPECS, envName, type ConfigKey, type ConfigValues, type KeySpec } from './config-keys';
 import { ConfigError, showValue } from './config-error';
@@ -21,9 +22,11 @@ import {
   type TimeOfDay,
 } from './config-values';
 import { resolveDataDir } from './data-dir';
+import type { LogFormat } from './log-formats';
 
 export { ConfigError } from './config-error';
 export { CONFIG_KEYS, envName, type ConfigKey } from './config-keys';
+export type { LogFormat } from './log-formats';
 export type { LogLevel, SerialFormat, TerminalLink, TerminalProfile, TerminalProtocol, TimeOfDay } from './config-values';
 
 /** Where a key's value came from. A value derived from another key (HIPAY_URL) counts as a default. */
@@ -62,6 +65,10 @@ export interface Config {
   /** Empty: no update; else an https:// URL or an absolute directory. */
   readonly updateSource: string;
   readonly logLevel: LogLevel;
+  /** LOG_FORMAT: the console's format ('text' or 'json'); the files are JSON lines always. */
+  readonly logFormat: LogFormat;
+  /** KIOSK_ID, or the host name when it is not set. */
+  readonly kioskId: string;
   readonly dataDir: string;
   /** The config.txt that was read. */
   readonly configFile: string;
@@ -231,6 +238,8 @@ export function parseConfig(
     hipayTimeoutMs: v.HIPAY_TIMEOUT_MS,
     updateSource: v.UPDATE_SOURCE,
     logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
+    kioskId: v.KIOSK_ID || os.hostname(),
     dataDir,
     configFile: file,
     source: source as Record<ConfigKey, ConfigSource>,
@@ -287,6 +296,8 @@ export function configSummary(config: Config): Record<string, string> {
     HIPAY_TIMEOUT_MS: String(config.hipayTimeoutMs),
     UPDATE_SOURCE: withoutUrlPassword(config.updateSource),
     LOG_LEVEL: config.logLevel,
+    LOG_FORMAT: config.logFormat,
+    KIOSK_ID: config.kioskId,
     DATA_DIR: config.dataDir,
   };
 }

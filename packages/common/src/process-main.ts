@@ -113,7 +113,7 @@ export function runProcess(name: string, start: (ctx: ProcessContext) => Promise
   const paths = dataPaths(config.dataDir);
   let logger: Logger;
   try {
-    logger = createLogger({ name, dataDir: config.dataDir, level: config.logLevel, secrets: configSecrets(config) });
+    logger = createLogger({ name, dataDir: config.dataDir, level: config.logLevel, consoleFormat: config.logFormat, secrets: configSecrets(config) });
   } catch (err) {
     failStart(name, (err as Error).message);
   }

@@ -344,7 +344,7 @@ describe('invalid configurations stop with one line naming the file, line, key a
       'config.txt line 1: COLOR is not a known key: expected one of SERIAL_PORT, LOCAL_PORT, TERMINAL_MANAGER_LOGIN, ' +
         'TERMINAL_MANAGER_PWD, HIPAY_LOGIN, HIPAY_PWD, UPDATE_TIME, TERMINAL_PROTOCOL, TERMINAL_PROFILE, ZVT_PASSWORD, BAUD_RATE, SERIAL_FORMAT, ' +
         'BIND_ADDRESS, TP_MANAGER_ENDPOINT, HIPAY_URL, HIPAY_HASHKEY, HIPAY_MID, HIPAY_ACQUIRER_ID, PAYMENT_TIMEOUT_S, ' +
-        'HIPAY_TIMEOUT_MS, UPDATE_SOURCE, LOG_LEVEL',
+        'HIPAY_TIMEOUT_MS, UPDATE_SOURCE, LOG_LEVEL, LOG_FORMAT, KIOSK_ID',
     ],
     [
       'duplicate key',
