@@ -208,6 +208,30 @@ describe('the local API of one connector', () => {
     }
   });
 
+  test('an answer carrying a reference that is not ours settles nothing and shows, masked, on /health (money rule 3)', async () => {
+    // One more approval with a foreign reference after the real answer (simulator answer form `extraAnswer`).
+    await connector.setTerminal({ extraAnswer: { ref: '0000009999', outcome: 'approve', position: 'after' } });
+    try {
+      const answer = await connector.post('/order', { amount: 730, orderId: 'Order_foreign_answer' });
+      expect((answer.body as OrderAnswer[])[0]!.status).toBe('Success');
+      type Health = { tpManager: { unattributed?: number; unattributedRecent?: { ref?: string; maskedPan?: string; why: string }[] } };
+      const health = await waitUntil(async () => {
+        const h = ((await connector.get('/health')).body as Health[])[0]!;
+        return (h.tpManager.unattributed ?? 0) > 0 ? h : undefined;
+      }, 15_000, 'the foreign answer on /health');
+      const [newest] = health.tpManager.unattributedRecent!;
+      expect(newest!.ref).toBe('0000009999');
+      expect(newest!.why.length).toBeGreaterThan(0);
+      expect(JSON.stringify(health)).not.toMatch(/\d{7,}X|X\d{5,}/);
+      // Nothing was credited: one order, paid once, one order at HiPay.
+      expect((await connector.get('/order/Order_foreign_answer')).body).toEqual([expect.objectContaining({ status: 'Success', orderState: 'done' })]);
+      const atHipay = await waitUntil(() => connector.sandbox.orders().find((o) => o.orderid === 'Order_foreign_answer'), 20_000, 'the order at HiPay');
+      expect(atHipay.duplicatePosts).toBe(0);
+    } finally {
+      await connector.setTerminal({ extraAnswer: null });
+    }
+  });
+
   test('an order still in progress gets 409; GET /order/{orderId} tells its state and then its outcome', async () => {
     await connector.setTerminal({ delayMs: 2000 });
     const orderId = 'Order_in_progress';
