@@ -11,6 +11,7 @@ import { OrderRecorder } from './order-recorder';
 import { createHipayClient, followHipayConfig, HipayOutbox } from './hipay';
 import { createApp } from './http';
 import { startMaintenance, withMaintenance } from './maintenance';
+import { ConnectorMetrics, lastMaintenanceOutcome, timePayments, withHealthFacts } from './metrics';
 import { OrderBook } from './order-book';
 import { TpManagerClient } from './tp-client';
 
@@ -22,6 +23,18 @@ runProcess('supervisor', async ({ config, logger, version }) => {
   // orders adopted from it, and the outbox's look-up-before-resend at HiPay.
   db.pragma('synchronous = NORMAL');
   const orders = new OrderBook(db);
+  // GET /metrics. Levels are read at scrape time from their owners below (outbox, order book, tp-manager,
+  // maintenance), which all exist by the time the local API listens.
+  const metrics = new ConnectorMetrics({
+    version,
+    kioskId: config.kioskId,
+    sources: {
+      tpManagerUp: () => tp.up,
+      outbox: () => outbox.counts(),
+      outcomeUnknownOrders: () => orders.stateSummary().unknown.count,
+      lastMaintenance: () => lastMaintenanceOutcome(maintenance.report().lastRun),
+    },
+  });
 
   let sandbox: HipaySandbox | undefined;
   let baseUrl = config.hipayUrl;
@@ -36,6 +49,7 @@ runProcess('supervisor', async ({ config, logger, version }) => {
     client,
     settings: { hashKey: config.hipayHashkey, mid: config.hipayMid, acquirerId: config.hipayAcquirerId },
     logger,
+    onTry: (result) => metrics.hipayTry(result),
   });
   // A restart is how a technician applies fixed credentials: give refused orders one more chance.
   const retried = outbox.retryRefused();
@@ -45,9 +59,11 @@ runProcess('supervisor', async ({ config, logger, version }) => {
   const unfollowConfig = followHipayConfig({ outbox, config, logger, sandboxUrl: sandbox?.url, timeoutMs: 30_000 });
 
   const tp = new TpManagerClient({ endpoint: config.tpManagerEndpoint }, logger);
+  const unfollowTp = metrics.follow(tp);
   tp.startHeartbeat();
   const recorder = new OrderRecorder(orders, outbox, logger);
-  const connector = new Connector(orders, tp, outbox, recorder, logger, {
+  const timed = timePayments(tp, metrics);
+  const connector = new Connector(orders, timed.tp, outbox, recorder, logger, {
     paymentTimeoutMs: config.paymentTimeoutS * 1000,
     hipayTimeoutMs: config.hipayTimeoutMs,
     version,
@@ -56,8 +72,12 @@ runProcess('supervisor', async ({ config, logger, version }) => {
   journalSync.start();
   const maintenance = startMaintenance({ config, connector, logger, version });
 
-  const service = withMaintenance(connector, maintenance);
-  const app = createApp({ login: config.terminalManagerLogin, password: config.terminalManagerPwd, service, logger, version });
+  const service = withHealthFacts(timed.service(withMaintenance(connector, maintenance)), {
+    kioskId: config.kioskId,
+    dataDir: config.dataDir,
+    orderStates: () => orders.stateSummary(),
+  });
+  const app = createApp({ login: config.terminalManagerLogin, password: config.terminalManagerPwd, service, logger, version, metrics });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -78,6 +98,7 @@ runProcess('supervisor', async ({ config, logger, version }) => {
     journalSync.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    unfollowTp();
     tp.close();
     unfollowConfig();
     await outbox.stop();

@@ -4,6 +4,7 @@
  */
 import express, { type RequestHandler } from 'express';
 import type { ConnectorService } from '../service';
+import { metricsHandler, type MetricsSource } from '../metrics/metrics-route';
 import { basicAuthMiddleware } from './auth';
 import { errorMiddleware, methodNotAllowed, notFound } from './errors';
 import type { HttpLogger } from './logger';
@@ -23,6 +24,8 @@ export interface AppDeps {
   version: string;
   /** Largest accepted body, in body-parser's notation; default '1mb'. */
   bodyLimit?: string;
+  /** With it, GET /metrics answers in the Prometheus text format (behind the same Basic auth). */
+  metrics?: MetricsSource;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -33,7 +36,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 function answer(handler: Handler): RequestHandler {
   return async (req, res) => {
     const body = await handler(req, res);
-    res.status(200).json(body);
+    // A handler may choose another success status (GET /health: 503 when the connector cannot pay).
+    res.status(typeof res.locals.status === 'number' ? res.locals.status : 200).json(body);
   };
 }
 
@@ -51,6 +55,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLog(deps.logger));
   app.use(noStore);
   app.use(basicAuthMiddleware(deps.login, deps.password));
+
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics));
 
   const handlers = createHandlers({ service: deps.service, logger: deps.logger, openapi: buildOpenApi(deps.version) });
   const byPath = new Map<string, RouteSpec[]>();

@@ -114,8 +114,11 @@ export function createHandlers({ service, logger, openapi }: HandlerDeps): Recor
       return [{ cr, card, call, periph }];
     },
 
-    async health() {
-      return [await service.health()];
+    async health(_req, res) {
+      const report = await service.health();
+      // 'fail': no payment can be taken; the watchdog's probe and Docker's health check read the 503.
+      if (report.status === 'fail') res.locals.status = 503;
+      return [report];
     },
 
     async openapi() {

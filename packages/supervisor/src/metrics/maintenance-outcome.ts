@@ -1,0 +1,12 @@
+/** Whether the last finished daily maintenance run failed, for GET /metrics (the "maintenance failed" alert). */
+import type { MaintenanceRecord } from '../maintenance/last-run';
+import type { UpdateOutcome } from '../maintenance/update-step';
+
+/** An update that did not happen for a reason a technician must look at (not "up to date" nor "not configured"). */
+const FAILED_UPDATES: readonly UpdateOutcome[] = ['failed', 'refused', 'rolled-back'];
+
+export function lastMaintenanceOutcome(lastRun: MaintenanceRecord | null | undefined): { finishedAt: string; failed: boolean } | undefined {
+  if (!lastRun || lastRun.state !== 'done' || lastRun.finishedAt === undefined) return undefined;
+  const failed = lastRun.telecollection?.outcome === 'failed' || (lastRun.update !== undefined && FAILED_UPDATES.includes(lastRun.update.outcome));
+  return { finishedAt: lastRun.finishedAt, failed };
+}
