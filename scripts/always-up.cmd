@@ -55,6 +55,8 @@ for /f "usebackq delims=" %%L in ("%ECR_RUN%\.health.txt") do if not defined REA
 del "%ECR_RUN%\.health.txt" 2>nul
 if "%HEALTH_RC%"=="0" exit /b 0
 if "%HEALTH_RC%"=="2" goto :check_unknown
+rem 3: the supervisor answers but cannot take payments (tp-manager, its journal): restarting it would not help.
+if "%HEALTH_RC%"=="3" goto :check_failing
 call "%ECR_LIB%" kill supervisor %SUPERVISOR_PID%
 if errorlevel 1 goto :check_stuck
 set "ECR_MSG=always-up: supervisor (pid %SUPERVISOR_PID%) %REASON%: stopped"
@@ -64,6 +66,10 @@ set "MISSING=%MISSING% %1"
 exit /b 0
 :check_stuck
 set "ECR_MSG=always-up: supervisor (pid %SUPERVISOR_PID%) %REASON%; %ECR_MSG%"
+call "%ECR_LIB%" say
+exit /b 0
+:check_failing
+set "ECR_MSG=always-up: supervisor (pid %SUPERVISOR_PID%) %REASON%"
 call "%ECR_LIB%" say
 exit /b 0
 :check_unknown

@@ -37,6 +37,8 @@ for name in "${ECR_NAMES[@]}"; do
   case $? in
     0) ;;
     2) say "always-up: cannot check the supervisor's health: $reason" ;;
+    # The supervisor answers but cannot take payments (tp-manager, its journal): restarting it would not help.
+    3) say "always-up: supervisor (pid $pid) $reason" ;;
     *)
       ecr_stop_pid supervisor "$pid"
       say "always-up: supervisor (pid $pid) $reason: $ECR_STOP_HOW"
