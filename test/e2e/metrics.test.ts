@@ -5,6 +5,7 @@
  * cannot pay" (exit 3) rather than a supervisor to restart.
  */
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConnectorUnderTest, LOGIN, PASSWORD } from '../../test-support/connector';
 import { waitUntil } from '../../test-support/net';
@@ -81,6 +82,20 @@ describe('GET /metrics and GET /health with real processes', () => {
     expect(sample(after, 'ecr_unattributed_answers')).toBe(0);
     expect(after).toMatch(/^ecr_info\{version="[^"]+",kiosk_id="lane-7"\} 1$/m);
     expect(after).toMatch(/^process_cpu_user_seconds_total \d/m);
+  });
+
+  test("the supervisor's payment line carries orderId, command id, outcome and durations as fields", async () => {
+    const logs = path.join(connector.dataDir, 'logs');
+    const line = await waitUntil(() => {
+      const files = fs.readdirSync(logs).filter((f) => f.startsWith('supervisor-'));
+      const lines = files.flatMap((f) => fs.readFileSync(path.join(logs, f), 'utf8').split('\n').filter((l) => l !== ''));
+      return lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.message).startsWith('payment orderId=Order_metrics_1 answered'));
+    }, 10_000, 'the payment line in the supervisor log');
+    expect(line).toMatchObject({ orderId: 'Order_metrics_1', outcome: 'success', amount: 450, currency: 'EUR' });
+    expect(line.commandId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(line.totalMs).toEqual(expect.any(Number));
+    expect(line.terminalMs).toEqual(expect.any(Number));
+    expect((line.terminalMs as number) + (line.connectorMs as number)).toBe(line.totalMs);
   });
 
   test('a stored answer given again is no second payment on the counter (money rule 2)', async () => {

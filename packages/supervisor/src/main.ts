@@ -62,7 +62,7 @@ runProcess('supervisor', async ({ config, logger, version }) => {
   const unfollowTp = metrics.follow(tp);
   tp.startHeartbeat();
   const recorder = new OrderRecorder(orders, outbox, logger);
-  const timed = timePayments(tp, metrics);
+  const timed = timePayments(tp, metrics, logger);
   const connector = new Connector(orders, timed.tp, outbox, recorder, logger, {
     paymentTimeoutMs: config.paymentTimeoutS * 1000,
     hipayTimeoutMs: config.hipayTimeoutMs,

@@ -18,7 +18,16 @@ export interface TimedPayments<S extends ConnectorService> {
   service(service: S): S;
 }
 
-export function timePayments<S extends ConnectorService>(tp: TpManagerPort, metrics: Pick<ConnectorMetrics, 'paymentFinished'>): TimedPayments<S> {
+/** With it, one structured line per payment: orderId, command id, outcome and durations as fields. */
+export interface PaymentLogger {
+  info(message: string, meta: object): void;
+}
+
+export function timePayments<S extends ConnectorService>(
+  tp: TpManagerPort,
+  metrics: Pick<ConnectorMetrics, 'paymentFinished'>,
+  logger?: PaymentLogger,
+): TimedPayments<S> {
   // Each POST /order's own slot, found again by the port inside that call whatever else runs meanwhile (a
   // second request for the same orderId, refused with 409, must not take the first one's timing).
   const current = new AsyncLocalStorage<Slot>();
@@ -32,7 +41,10 @@ export function timePayments<S extends ConnectorService>(tp: TpManagerPort, metr
     off: (event, listener) => tp.off(event, listener),
     async payment(body: PaymentBody, waitMs: number) {
       const slot = current.getStore();
-      if (slot) slot.sent = true;
+      if (slot) {
+        slot.sent = true;
+        slot.commandId = body.id;
+      }
       const startedAt = Date.now();
       try {
         const reply = await tp.payment(body, waitMs);
@@ -61,7 +73,20 @@ export function timePayments<S extends ConnectorService>(tp: TpManagerPort, metr
             outcome = errorOutcome(err);
             throw err;
           } finally {
-            if (slot.sent) metrics.paymentFinished({ outcome, terminalMs: slot.terminalMs, totalMs: Date.now() - startedAt });
+            if (slot.sent) {
+              const totalMs = Date.now() - startedAt;
+              metrics.paymentFinished({ outcome, terminalMs: slot.terminalMs, totalMs });
+              const terminalMs = slot.terminalMs === undefined ? undefined : Math.min(totalMs, slot.terminalMs);
+              logger?.info(`payment orderId=${order.orderId} answered ${outcome} in ${totalMs} ms`, {
+                orderId: order.orderId,
+                commandId: slot.commandId,
+                outcome,
+                amount: order.amount,
+                currency: order.currency.alpha,
+                totalMs,
+                ...(terminalMs !== undefined && { terminalMs, connectorMs: totalMs - terminalMs }),
+              });
+            }
           }
         },
       }),
@@ -71,6 +96,7 @@ export function timePayments<S extends ConnectorService>(tp: TpManagerPort, metr
 /** One POST /order: whether it sent a payment toward tp-manager, and the terminal's share. */
 interface Slot {
   sent: boolean;
+  commandId?: string;
   terminalMs?: number;
 }
 
