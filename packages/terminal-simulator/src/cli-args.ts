@@ -9,7 +9,7 @@ import type { Framing, Protocol } from './request-log';
 export type Endpoint = { kind: 'serial'; path: string; baudRate: number } | { kind: 'tcp'; host: string; port: number };
 
 export interface CliOptions {
-  protocol: Protocol;
+  protocol: Protocol | 'zvt';
   endpoint: Endpoint;
   framing: Framing;
   outcome: Outcome;
@@ -25,7 +25,7 @@ export interface CliOptions {
 
 export type ParsedArgs = Checked<CliOptions> | { ok: 'help' };
 
-export const USAGE = `usage: npm run simulator -- --protocol concert-v2|concert-v3 (--serial PATH [--baud 9600] | --listen tcp://HOST:PORT)
+export const USAGE = `usage: npm run simulator -- --protocol concert-v2|concert-v3|zvt (--serial PATH [--baud 9600] | --listen tcp://HOST:PORT)
        [--framing link|raw] [--outcome ${OUTCOMES.join('|')}] [--delay-ms 1000] [--control-port N] [--request-log FILE]
        [--answer-log FILE] [--profile generic|hipay-nepting] [--behaviour JSON]`;
 
@@ -48,8 +48,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
 
   const protocol = values.get('protocol');
-  if (protocol !== 'concert-v2' && protocol !== 'concert-v3') {
-    return fail(`--protocol must be concert-v2 or concert-v3, got ${protocol === undefined ? 'nothing' : `"${protocol}"`}`);
+  if (protocol !== 'concert-v2' && protocol !== 'concert-v3' && protocol !== 'zvt') {
+    return fail(`--protocol must be concert-v2, concert-v3 or zvt, got ${protocol === undefined ? 'nothing' : `"${protocol}"`}`);
   }
 
   const serial = values.get('serial');
@@ -74,9 +74,9 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (framingArg !== undefined && framingArg !== 'link' && framingArg !== 'raw') {
     return fail(`--framing must be link or raw, got "${framingArg}"`);
   }
-  // An IP terminal speaks raw V3 TLV; a serial line (or a serial server on TCP) carries the Concert link layer.
-  const framing: Framing = framingArg ?? (endpoint.kind === 'tcp' && protocol === 'concert-v3' ? 'raw' : 'link');
-  if (framing === 'raw' && protocol !== 'concert-v3') return fail('--framing raw exists for concert-v3 only (raw TLV over TCP)');
+  // An IP terminal speaks raw V3 TLV (ZVT: bare APDUs); a serial line (or a serial server on TCP) carries the link layer.
+  const framing: Framing = framingArg ?? (endpoint.kind === 'tcp' && protocol !== 'concert-v2' ? 'raw' : 'link');
+  if (framing === 'raw' && protocol === 'concert-v2') return fail('--framing raw exists for concert-v3 (raw TLV) and zvt (bare APDUs) over TCP only');
   if (framing === 'raw' && endpoint.kind === 'serial') return fail('--framing raw is for --listen tcp://...; a serial line uses the link layer');
 
   const outcome = values.get('outcome') ?? 'approve';
@@ -117,7 +117,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const profile = values.get('profile');
   if (profile !== undefined) {
     if (profile !== 'generic' && profile !== 'hipay-nepting') return fail(`--profile must be generic or hipay-nepting, got "${profile}"`);
-    if (framing !== 'raw' && profile !== 'generic') return fail('--profile hipay-nepting is about raw TLV over TCP (--listen with concert-v3)');
+    if ((framing !== 'raw' || protocol !== 'concert-v3') && profile !== 'generic') return fail('--profile hipay-nepting is about raw TLV over TCP (--listen with concert-v3)');
     shaped.value.answers.profile = profile;
   }
 

@@ -9,6 +9,7 @@ import { serveControl, type ControlServer } from './serve-control';
 import { serveSerial } from './serve-serial';
 import { serveTcp } from './serve-tcp';
 import { TerminalSimulator } from './simulator';
+import { ZvtSimulator } from './zvt/zvt-simulator';
 
 /** Resolves to an exit code, or 'running' once it serves (it then stops on SIGTERM / SIGINT). */
 async function main(argv: string[]): Promise<number | 'running'> {
@@ -22,9 +23,10 @@ async function main(argv: string[]): Promise<number | 'running'> {
     return 2;
   }
   const options = parsed.value;
-  let simulator: TerminalSimulator;
+  let simulator: TerminalSimulator | ZvtSimulator;
   try {
-    simulator = new TerminalSimulator({
+    const common = { framing: options.framing, outcome: options.outcome, delayMs: options.delayMs, requestLogPath: options.requestLogPath, answerLogPath: options.answerLogPath, faults: options.faults, answers: options.answers };
+    simulator = options.protocol === 'zvt' ? new ZvtSimulator(common) : new TerminalSimulator({
       protocol: options.protocol,
       framing: options.framing,
       outcome: options.outcome,

@@ -29,7 +29,7 @@ export interface RequestRecord {
   /** ISO 8601 time the request was complete. */
   at: string;
   timing?: RequestTiming;
-  protocol: Protocol;
+  protocol: Protocol | 'zvt';
   framing: Framing;
   /** Amount asked, minor units (absent when the request could not be decoded). */
   amount?: number;

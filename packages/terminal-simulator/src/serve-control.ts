@@ -12,6 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { applyBehaviourPatch } from './behaviour';
 import type { TerminalSimulator } from './simulator';
 
+/** What the control interface reads and changes (Concert's TerminalSimulator or the ZVT one). */
+export type ControlledTerminal = Pick<TerminalSimulator, 'requests' | 'lineCounters' | 'behaviour' | 'setBehaviour'>;
+
 export interface ControlServer {
   readonly port: number;
   readonly url: string;
@@ -20,7 +23,7 @@ export interface ControlServer {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-export async function serveControl(host: string, port: number, simulator: TerminalSimulator): Promise<ControlServer> {
+export async function serveControl(host: string, port: number, simulator: ControlledTerminal): Promise<ControlServer> {
   const server = createServer((req, res) => {
     handle(req, res, simulator).catch((err: Error) => reply(res, 500, { error: err.message }));
   });
@@ -42,7 +45,7 @@ export async function serveControl(host: string, port: number, simulator: Termin
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, simulator: TerminalSimulator): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, simulator: ControlledTerminal): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/requests') {
     if (req.method !== 'GET') return reply(res, 405, { error: 'use GET /requests' });

@@ -3,7 +3,15 @@
  * go to simulator.input(), the simulator's 'output' goes to the line.
  */
 import { SerialPort } from 'serialport';
-import type { TerminalSimulator } from './simulator';
+
+/** What serving needs of a simulated terminal: Concert's TerminalSimulator or the ZVT one (zvt/zvt-simulator.ts). */
+export interface ServedTerminal {
+  input(bytes: Buffer): void;
+  reset(): void;
+  peerConnected: boolean;
+  on(event: 'output', listener: (bytes: Buffer) => void): unknown;
+  off(event: 'output', listener: (bytes: Buffer) => void): unknown;
+}
 
 export interface ServeOptions {
   /** Told about line trouble after the start (write failed, device unplugged); default: ignored. */
@@ -18,7 +26,7 @@ export interface ServedSerial {
 export async function serveSerial(
   path: string,
   baudRate: number,
-  simulator: TerminalSimulator,
+  simulator: ServedTerminal,
   options: ServeOptions = {},
 ): Promise<ServedSerial> {
   const onError = options.onError ?? (() => undefined);

@@ -4,8 +4,7 @@
  * the old one, and the simulator forgets what the old one had half sent (not the answers it still owes).
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { ServeOptions } from './serve-serial';
-import type { TerminalSimulator } from './simulator';
+import type { ServedTerminal, ServeOptions } from './serve-serial';
 
 export interface ServedTcp {
   readonly host: string;
@@ -18,7 +17,7 @@ export interface ServedTcp {
 export async function serveTcp(
   host: string,
   port: number,
-  simulator: TerminalSimulator,
+  simulator: ServedTerminal,
   options: ServeOptions = {},
 ): Promise<ServedTcp> {
   const onError = options.onError ?? (() => undefined);
