@@ -10,7 +10,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
 
-export type TerminalProtocol = 'concert-v2' | 'concert-v3';
+export type TerminalProtocol = 'concert-v2' | 'concert-v3' | 'zvt';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 export interface SerialFormat {
@@ -103,9 +103,8 @@ export function parseTime(raw: string): Parsed<TimeOfDay> {
 
 export function parseTerminalProtocol(raw: string): Parsed<TerminalProtocol> {
   const value = raw.toLowerCase();
-  if (value === 'concert-v2' || value === 'concert-v3') return ok(value);
-  if (value === 'zvt') return fail('is not supported yet: expected concert-v2 or concert-v3');
-  return fail('is not a terminal protocol: expected concert-v2 or concert-v3');
+  if (value === 'concert-v2' || value === 'concert-v3' || value === 'zvt') return ok(value);
+  return fail('is not a terminal protocol: expected concert-v2, concert-v3 or zvt');
 }
 
 /** TERMINAL_PROFILE: how the terminal frames requests beyond its protocol (terminal-protocols.md, "Real terminals"). */

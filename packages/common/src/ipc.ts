@@ -94,6 +94,11 @@ export interface TpManagerState {
   unattributed: number;
   /** Set while the journal cannot be written (disk full, I/O error): new payments are refused. */
   journalFault?: string;
+  /**
+   * The latest intermediate status the terminal showed during the payment in progress ("insert card",
+   * "PIN entry"...), as the terminal worded it. Only protocols that report one (ZVT 04 FF); absent otherwise.
+   */
+  display?: string;
 }
 
 /**
@@ -105,7 +110,8 @@ export type Reply = ReplyBody & { instance?: string };
 export type ReplyBody =
   | { id: string; ok: true; type: 'payment'; entry: JournalEntry }
   | { id: string; ok: true; type: 'cancel'; cancelled: boolean; entry?: JournalEntry }
-  | { id: string; ok: true; type: 'check'; status: CheckStatus; link: LinkState }
+  /** display: see TpManagerState.display (a payment in progress on a terminal that reports its status). */
+  | { id: string; ok: true; type: 'check'; status: CheckStatus; link: LinkState; display?: string }
   | { id: string; ok: true; type: 'tlc'; result: TlcResult }
   | { id: string; ok: true; type: 'reset' }
   | { id: string; ok: true; type: 'device-id'; deviceId: string }

@@ -126,6 +126,7 @@ describe('every key', () => {
     ['SERIAL_PORT=simulator', (c) => c.terminalLink, { kind: 'simulator' }],
     ['SERIAL_PORT=com12', (c) => c.serialPort, 'COM12'],
     ['TERMINAL_PROTOCOL=concert-v2', (c) => c.terminalProtocol, 'concert-v2'],
+    ['TERMINAL_PROTOCOL=ZVT', (c) => c.terminalProtocol, 'zvt'],
     ['BAUD_RATE=115200', (c) => c.baudRate, 115200],
     ['SERIAL_FORMAT=7E1', (c) => c.serialFormat, { dataBits: 7, parity: 'even', stopBits: 1 }],
     ['SERIAL_FORMAT=8o2', (c) => c.serialFormat, { dataBits: 8, parity: 'odd', stopBits: 2 }],
@@ -321,12 +322,7 @@ describe('invalid configurations stop with one line naming the file, line, key a
     [
       'unknown protocol',
       ['TERMINAL_PROTOCOL=foo', ...SEED_LINES],
-      'config.txt line 1: TERMINAL_PROTOCOL=foo is not a terminal protocol: expected concert-v2 or concert-v3',
-    ],
-    [
-      'zvt is a later protocol',
-      ['TERMINAL_PROTOCOL=zvt', ...SEED_LINES],
-      'config.txt line 1: TERMINAL_PROTOCOL=zvt is not supported yet: expected concert-v2 or concert-v3',
+      'config.txt line 1: TERMINAL_PROTOCOL=foo is not a terminal protocol: expected concert-v2, concert-v3 or zvt',
     ],
     [
       'unknown key with a close known one',

@@ -3,17 +3,20 @@
  * terminal does (or the wait ends). Errors become replies with a code, never an exception to the router.
  */
 import * as os from 'node:os';
-import { ConnectorError, type Command, type Reply, type ReplyBody, type TpManagerState } from '@ecr/common';
+import { ConnectorError, type CheckStatus, type Command, type Reply, type ReplyBody, type TpManagerState } from '@ecr/common';
 import { BusyError, type PaymentRunner } from './payment-runner';
 import type { Journal } from './journal';
-import type { TerminalDriver } from './drivers/terminal-driver';
+import type { TerminalAdmin } from './drivers/terminal-admin';
+import type { PaymentDriver } from './drivers/terminal-driver';
 import type { SharedProbe } from './shared-probe';
 import type { Line } from './transports/line';
 
 export interface HandlerDeps {
   runner: PaymentRunner;
   journal: Journal;
-  driver: TerminalDriver;
+  driver: PaymentDriver;
+  /** What the protocol can do beyond paying (ZVT); absent for Concert. */
+  admin?: TerminalAdmin;
   line: Line;
   /** The line probe /check shares (at most one a second). */
   probe: SharedProbe;
@@ -33,12 +36,14 @@ export function osName(): string {
 }
 
 /** What ping answers: the whole state the supervisor's heartbeat and GET /health show. */
-export function tpManagerState(deps: Pick<HandlerDeps, 'runner' | 'journal' | 'line'>): TpManagerState {
+export function tpManagerState(deps: Pick<HandlerDeps, 'runner' | 'journal' | 'line' | 'admin'>): TpManagerState {
   const { runner, journal, line } = deps;
   const state: TpManagerState = { link: line.state, busy: runner.busy, journalId: journal.id, unattributed: safe(() => journal.unattributedCount(), 0) };
   if (line.state !== 'connected') state.linkReason = line.reason;
   const fault = journal.fault;
   if (fault) state.journalFault = fault;
+  const display = runner.busy ? deps.admin?.display : undefined;
+  if (display) state.display = display;
   return state;
 }
 
@@ -70,17 +75,31 @@ export async function handleCommand(cmd: Command, deps: HandlerDeps): Promise<Re
       case 'check': {
         // A pulled cable is news even during a payment: "not connected" before "busy".
         if (line.state !== 'connected') return { id, ok: true, type: 'check', status: { cr: '3', card: '0', call: '0', periph: '0' }, link: line.state };
-        if (runner.busy) return { id, ok: true, type: 'check', status: { cr: '1', card: '0', call: '0', periph: '0' }, link: line.state };
+        if (runner.busy) {
+          // The terminal is not asked during a payment (one command at a time): what it last showed instead.
+          const display = deps.admin?.display;
+          return { id, ok: true, type: 'check', status: { cr: '1', card: '0', call: '0', periph: '0' }, link: line.state, ...(display ? { display } : {}) };
+        }
+        if (deps.admin) return { id, ok: true, type: 'check', status: await adminStatus(deps.admin), link: line.state };
         const there = await deps.probe.check();
         return { id, ok: true, type: 'check', status: { cr: there ? '0' : '3', card: '0', call: '0', periph: '0' }, link: line.state };
       }
       case 'tlc':
       case 'reset':
-      case 'device-id':
-        if (cmd.type === 'tlc' ? !driver.capabilities.tlc : cmd.type === 'reset' ? !driver.capabilities.reset : !driver.capabilities.deviceId) {
+      case 'device-id': {
+        const admin = deps.admin;
+        if (!admin || (cmd.type === 'tlc' ? !driver.capabilities.tlc : cmd.type === 'reset' ? !driver.capabilities.reset : !driver.capabilities.deviceId)) {
           throw new ConnectorError('unsupported', `the ${driver.protocol} protocol has no ${describe(cmd.type)} message`);
         }
-        throw new ConnectorError('internal', `${cmd.type} is not implemented`);
+        // Money rule 2: nothing else goes to a terminal that holds a payment open.
+        if (runner.busy) throw new BusyError(`a payment is in progress${runner.currentOrderId ? ` (orderId ${runner.currentOrderId})` : ''}; ask again once it has ended`);
+        if (cmd.type === 'tlc') return { id, ok: true, type: 'tlc', result: await admin.telecollection() };
+        if (cmd.type === 'reset') {
+          await admin.reset();
+          return { id, ok: true, type: 'reset' };
+        }
+        return { id, ok: true, type: 'device-id', deviceId: await admin.deviceId() };
+      }
       case 'version':
         return { id, ok: true, type: 'version', version: connectorVersion(deps.version) };
       case 'stop':
@@ -105,6 +124,17 @@ export async function handleCommand(cmd: Command, deps: HandlerDeps): Promise<Re
     if (err instanceof BusyError) return { id, ok: false, code: 'busy', message: err.message };
     if (err instanceof ConnectorError) return { id, ok: false, code: err.code, message: err.message };
     return { id, ok: false, code: 'internal', message: String((err as Error)?.message ?? err).split('\n')[0]! };
+  }
+}
+
+/** The terminal's status; a terminal busy with another command of ours (registration, end of day) is busy. */
+async function adminStatus(admin: TerminalAdmin): Promise<CheckStatus> {
+  try {
+    return await admin.status();
+  } catch (err) {
+    if (err instanceof ConnectorError && err.code === 'busy') return { cr: '1', card: '0', call: '0', periph: '0' };
+    if (err instanceof ConnectorError && err.code === 'not-connected') return { cr: '3', card: '0', call: '0', periph: '0' };
+    throw err;
   }
 }
 

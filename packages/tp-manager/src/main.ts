@@ -8,7 +8,10 @@ import { concertV2Codec } from './drivers/concert-v2-codec';
 import { concertV3Codec } from './drivers/concert-v3-codec';
 import { LinkChannel } from './drivers/link-channel';
 import { RawTlvChannel } from './drivers/raw-tlv-channel';
-import { TerminalDriver } from './drivers/terminal-driver';
+import type { TerminalAdmin } from './drivers/terminal-admin';
+import { TerminalDriver, type PaymentDriver } from './drivers/terminal-driver';
+import { ZvtApduLink } from './drivers/zvt-apdu-link';
+import { ZvtDriver, type UnsolicitedAnswer } from './drivers/zvt-driver';
 import { Journal } from './journal';
 import { makeTransport } from './make-transport';
 import { PaymentRunner } from './payment-runner';
@@ -24,15 +27,29 @@ runProcess('tp-manager', async ({ config, logger, version, shutdown }) => {
   const journal = new Journal(dataPaths(config.dataDir).database('tp-manager'), randomUUID());
   const transport = makeTransport(config);
   const line = new Line(transport, logger);
-  const channel = transport.raw
-    ? new RawTlvChannel(line, logger, config.terminalProfile === 'hipay-nepting' ? { requestSuffix: CRLF } : {})
-    : new LinkChannel(line, logger);
-  const driver = new TerminalDriver(channel, config.terminalProtocol === 'concert-v2' ? concertV2Codec : concertV3Codec);
+  let driver: PaymentDriver;
+  let admin: TerminalAdmin | undefined;
+  if (config.terminalProtocol === 'zvt') {
+    const apduLink = new ZvtApduLink(line, config.terminalLink.kind === 'tcp' ? 'tcp' : 'serial', logger);
+    const zvtDriver = new ZvtDriver(apduLink, line, logger, { password: config.zvtPassword, paymentTimeoutMs: config.paymentTimeoutS * 1000 });
+    // A payment result outside any command settles nothing: kept for reconciliation (money rule 3).
+    zvtDriver.on('unsolicited', ({ what, answer }: UnsolicitedAnswer) => {
+      journal.addUnattributed({ result: answer.result, why: `the terminal sent ${what}: ZVT answers carry no reference and no command was running` });
+      logger.warn(`terminal answer kept unattributed for reconciliation: ${what}, outcome ${answer.result.outcome}`);
+    });
+    driver = zvtDriver;
+    admin = zvtDriver;
+  } else {
+    const channel = transport.raw
+      ? new RawTlvChannel(line, logger, config.terminalProfile === 'hipay-nepting' ? { requestSuffix: CRLF } : {})
+      : new LinkChannel(line, logger);
+    driver = new TerminalDriver(channel, config.terminalProtocol === 'concert-v2' ? concertV2Codec : concertV3Codec);
+  }
   const runner = new PaymentRunner(journal, driver, line, logger);
   runner.closeInterrupted();
   const probe = new SharedProbe(() => driver.probe());
   const router = new CommandRouter(
-    (cmd) => handleCommand(cmd, { runner, journal, driver, line, probe, version, onStop: () => shutdown('stop asked by the supervisor (GET /stop)') }),
+    (cmd) => handleCommand(cmd, { runner, journal, driver, admin, line, probe, version, onStop: () => shutdown('stop asked by the supervisor (GET /stop)') }),
     logger,
   );
   try {

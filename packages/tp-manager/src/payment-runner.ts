@@ -7,7 +7,7 @@
 import { ConnectorError, type JournalEntry, type PaymentResult } from '@ecr/common';
 import type { Journal } from './journal';
 import { attributeAnswer } from './answer-attribution';
-import type { DecodedAnswer, TerminalDriver } from './drivers/terminal-driver';
+import type { DecodedAnswer, PaymentDriver } from './drivers/terminal-driver';
 import type { Line } from './transports/line';
 
 export interface PaymentCommand {
@@ -62,7 +62,7 @@ export class PaymentRunner {
 
   constructor(
     private readonly journal: Journal,
-    private readonly driver: TerminalDriver,
+    private readonly driver: PaymentDriver,
     private readonly line: Line,
     private readonly logger: RunnerLogger,
     options: RunnerOptions = {},

@@ -35,8 +35,23 @@ export interface Capabilities {
   abort: boolean;
 }
 
+/**
+ * What the payment runner and the command handler need of a driver, whatever the protocol (Concert through
+ * TerminalDriver and a codec, ZVT through its session: zvt-driver.ts).
+ * Emits 'answer' (DecodedAnswer) and 'bad-answer' (error: string).
+ */
+export interface PaymentDriver extends EventEmitter {
+  readonly capabilities: Capabilities;
+  readonly protocol: string;
+  readonly label: string;
+  abort(): Promise<void>;
+  sendPayment(request: PaymentRequest): Promise<void>;
+  probe(): Promise<boolean>;
+  close(): void;
+}
+
 /** Emits 'answer' (DecodedAnswer) and 'bad-answer' (error: string). */
-export class TerminalDriver extends EventEmitter {
+export class TerminalDriver extends EventEmitter implements PaymentDriver {
   /** Concert V2 and V3 carry no telecollection, reset, serial-number or abort message (terminal-protocols.md). */
   readonly capabilities: Capabilities = { tlc: false, reset: false, deviceId: false, abort: false };
 
