@@ -1,5 +1,5 @@
 import { RECEIPT_KEYS } from '@ecr/common';
-import { applicationLabel, decodeV2Answer, decodeV3Answer, maskCardNumber, v2AnswerToResult, v3AnswerToResult, type V2Answer, type V3Answer } from '../src';
+import { applicationLabel, decodeV2Answer, decodeV3Answer, v2AnswerToResult, v3AnswerToResult, type V2Answer, type V3Answer } from '../src';
 import { ascii, v2Answers, v3Exchanges } from './helpers/vectors';
 
 function v2(payload: string): V2Answer {
@@ -136,16 +136,27 @@ describe('Concert V3 answer -> PaymentResult', () => {
   });
 });
 
-describe('maskCardNumber', () => {
+describe('the card number of a V2 report, masked by the one masker (@ecr/common maskPan)', () => {
+  const answer = (report: string): V2Answer => ({ posNumber: '01', status: '0', amount: 1250, paymentMeans: '1', report, currencyNumeric: '978', privateField: '0000000000' });
+
   it.each([
-    ['4970100000000014', '497010XXXXXX0014'],
-    ['4970 1000 0000 0014', '497010XXXXXX0014'],
-    ['293540######4260', '293540XXXXXX4260'],
-    ['############4260', 'XXXXXXXXXXXX4260'],
-    ['4970100000000000014', '497010XXXXXXXXX0014'],
-    ['123456789', 'XXXXX6789'],
-    ['', ''],
-  ])('%j -> %j', (pan, masked) => {
-    expect(maskCardNumber(pan)).toBe(masked);
+    // Spaces after the number (the protocol's padding): its length is known, the first 6 and last 4 show.
+    ['4970100000000014'.padEnd(19) + '2812123456' + ' '.repeat(26), '497010XXXXXX0014'],
+    ['4970107319285517427' + ' '.repeat(36), '497010XXXXXXXXX7427'],
+    // A real Telium pads with zeros (pyTeliumManager README): 16 or 18 digits pass Luhn, the last 2 show.
+    ['4711690463168807'.padEnd(55, '0'), '471169XXXXXXXX07'],
+    ['4970107319285517'.padEnd(55, '0'), '497010XXXXXXXX17'],
+    // 19 digits not ending in 0: one length passes, the exact mask.
+    ['4970107319285517427'.padEnd(55, '0'), '497010XXXXXXXXX7427'],
+  ])('%j -> %j', (report, masked) => {
+    const result = v2AnswerToResult(answer(report));
+    expect(result.maskedPan).toBe(masked);
+    expect(result.receipt?.primaryAccountNumber).toBe(masked);
+  });
+
+  it('a zero-padded report whose number passes no Luhn check gives no card number, and nothing of the report', () => {
+    const result = v2AnswerToResult(answer('4970107319285516'.padEnd(55, '0')));
+    expect(result.maskedPan).toBeUndefined();
+    expect(JSON.stringify(result)).not.toMatch(/7319/);
   });
 });

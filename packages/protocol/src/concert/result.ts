@@ -2,7 +2,7 @@
  * Concert answers -> the protocol-neutral PaymentResult. Card numbers leave here masked, whatever the
  * terminal sent: a V2 full answer's report begins with the full PAN, and a V3 AA may come unmasked.
  */
-import { maskPansInText, type PaymentOutcome, type PaymentResult, type ReceiptKey } from '@ecr/common';
+import { maskPan, maskPansInText, maskZeroPaddedPan, type PaymentOutcome, type PaymentResult, type ReceiptKey } from '@ecr/common';
 import type { V2Answer } from './v2';
 import type { V3Answer, V3Request } from './v3';
 
@@ -10,11 +10,20 @@ export function v2AnswerToResult(answer: V2Answer): PaymentResult {
   const [outcome, reason] = v2Outcome(answer.status);
   const result: PaymentResult = { outcome, amount: answer.amount, currencyNumeric: answer.currencyNumeric };
   if (reason) result.reason = reason;
-  // The report begins with the card number, then spaces or other card data.
-  const pan = answer.report ? /^\d{13,19}(?!\d)/.exec(answer.report)?.[0] : undefined;
-  if (pan) result.maskedPan = maskCardNumber(pan);
+  const maskedPan = answer.report === undefined ? undefined : reportCardNumber(answer.report);
+  if (maskedPan) result.maskedPan = maskedPan;
   result.receipt = receiptFields(result);
   return result;
+}
+
+/**
+ * The report begins with the card number, followed by spaces (the protocol's padding) or, on a real Telium, by
+ * zeros to 55 characters (Ousret/pyTeliumManager README), where its length is found by Luhn (@ecr/common pan.ts).
+ */
+function reportCardNumber(report: string): string | undefined {
+  const digits = /^\d*/.exec(report)![0];
+  if (digits.length >= 13 && digits.length <= 19) return maskPan(digits);
+  return digits.length > 19 ? maskZeroPaddedPan(digits) : undefined;
 }
 
 function v2Outcome(status: V2Answer['status']): [PaymentOutcome, string?] {
@@ -42,7 +51,7 @@ export function v3AnswerToResult(answer: V3Answer, request?: Pick<V3Request, 'am
     currencyNumeric: answer.currencyNumeric ?? request?.currencyNumeric ?? '',
   };
   if (reason) result.reason = reason;
-  if (answer.pan) result.maskedPan = maskCardNumber(answer.pan);
+  if (answer.pan) result.maskedPan = maskPan(answer.pan);
   // Free-text tags are masked too: a terminal that puts a card number in the wrong tag must not leak it
   // onto a receipt or to HiPay.
   if (answer.authorisationNumber) result.authorisationNumber = maskPansInText(answer.authorisationNumber);
@@ -92,21 +101,6 @@ function v3Outcome(answer: V3Answer): [PaymentOutcome, string?] {
     default:
       return ['error', `the terminal answered an unknown status (Concert V3 AE=${JSON.stringify(answer.status)})`];
   }
-}
-
-/**
- * A card number as a receipt may show it: first 6 and last 4 digits at most, the rest 'X'. Accepts a full
- * number or one the terminal masked already ('#', '*', 'X'...); never reveals more than it was given.
- */
-export function maskCardNumber(pan: string): string {
-  const chars = [...pan.replace(/\s/g, '')];
-  const n = chars.length;
-  return chars
-    .map((c, i) => {
-      const shown = n >= 13 ? i < 6 || i >= n - 4 : i >= n - 4;
-      return shown && c >= '0' && c <= '9' ? c : 'X';
-    })
-    .join('');
 }
 
 /** CC codes (after the leading zeros) of Caisse-AP applications whose brand is plain. */
