@@ -3,6 +3,7 @@
  * (each value names its source; /work/shared/reference/terminal-protocols.md, "Real terminals do not always
  * answer like the simulators"). The defaults are this simulator's tidy answers: every tag echoed.
  */
+import { luhnValid } from '@ecr/common';
 import type { Checked } from './behaviour';
 
 /**
@@ -55,6 +56,12 @@ export interface AnswerForms {
   extraAnswer: ExtraAnswer | null;
   /** Raw TCP: answers sent back to back go out in one write. */
   oneWrite: boolean;
+  /**
+   * The card the customer presents (13 to 19 digits, Luhn-valid; null = the test card 4970100000000014):
+   * lets a test follow one number with random middle digits through the connector. V2 sends it in clear at
+   * the start of the report, V3 masked in AA and on the ticket, as the terminals of terminal-protocols.md do.
+   */
+  cardNumber: string | null;
 }
 
 export const TIDY_ANSWERS: AnswerForms = {
@@ -70,6 +77,7 @@ export const TIDY_ANSWERS: AnswerForms = {
   repeatAnswer: false,
   extraAnswer: null,
   oneWrite: false,
+  cardNumber: null,
 };
 
 export const ANSWER_FORM_KEYS = new Set<string>(Object.keys(TIDY_ANSWERS));
@@ -118,6 +126,12 @@ export function applyAnswerForm(forms: AnswerForms, key: string, value: unknown)
     case 'oneWrite':
       if (typeof value !== 'boolean') return bad(`${key} must be true or false, got ${show(value)}`);
       forms[k] = value;
+      break;
+    case 'cardNumber':
+      if (value !== null && (typeof value !== 'string' || !/^\d{13,19}$/.test(value) || !luhnValid(value))) {
+        return bad(`cardNumber must be null or 13 to 19 digits passing the Luhn check, got ${typeof value === 'string' ? `${value.length} characters` : `a ${typeof value}`}`); // never the number itself
+      }
+      forms.cardNumber = value;
       break;
     case 'extraAnswer': {
       const extra = checkExtraAnswer(value);

@@ -2,6 +2,7 @@
  * The bytes of one answer, shaped by the answer forms (answer-forms.ts) to play a real terminal: the tidy
  * answer from v2-answer.ts / v3-answer.ts, then what real terminals do differently, each with its source.
  */
+import { maskPan } from '@ecr/common';
 import { encodeV2Answer, encodeV3Answer, parseTlv, type TlvField, type V2Request, type V3Request } from '@ecr/protocol';
 import { approvedAmountFor, type AnswerForms } from './answer-forms';
 import { cbTicketLines } from './cb-ticket';
@@ -35,6 +36,7 @@ export function v2AnswerBytes(request: V2Request, outcome: FinalOutcome, authori
   if (override) answer.privateField = override.ref.padEnd(10, ' ');
   else if (forms.answerReference === 'zeros') answer.privateField = TELIUM_PRIVATE;
   if (final === 'approve' && !override) answer.amount = approvedAmountFor(forms, request.amount);
+  if (answer.report && final !== 'abandon' && forms.cardNumber) answer.report = forms.cardNumber.padEnd(19, ' ') + answer.report.slice(19);
   // A real Telium's report: the card number, then zeros to 55 characters (pyTeliumManager README).
   if (answer.report && final !== 'abandon' && forms.reportPadding === 'zeros') answer.report = answer.report.slice(0, 19).trimEnd().padEnd(55, '0');
   return { bytes: encodeV2Answer(answer), amount: answer.amount, reference: answer.privateField };
@@ -44,6 +46,7 @@ export function v3AnswerBytes(request: V3Request, outcome: FinalOutcome, facts: 
   const final = override?.outcome ?? outcome;
   const asked: V3Request = override ? { ...request, privateData: override.ref } : request;
   const tidy = v3Answer(asked, final, facts);
+  if (tidy.pan && forms.cardNumber) tidy.pan = maskPan(forms.cardNumber);
   const approved = final === 'approve' && !override ? approvedAmountFor(forms, request.amount) : request.amount;
   tidy.amount = approved;
   if (tidy.ticket) {
