@@ -127,6 +127,23 @@ export function compareLedgers(
   return { counts, findings };
 }
 
+/**
+ * Orders the connector still owes an answer for: in progress, or of unknown outcome although the terminal
+ * delivered its own answer (a late answer reaches the order book at the next journal sync, every 2 s). The
+ * soak compares the ledgers only once this is empty (or its bound ran out): an answer that never reached the
+ * connector (line pulled first) leaves the order unknown for good, and is not waited for.
+ */
+export function awaitingSettlement(orders: readonly SoakOrder[], terminal: readonly TerminalAnswer[], book: readonly OrderBookEntry[]): string[] {
+  return orders
+    .filter((order) => {
+      const stored = book.find((b) => b.orderId === order.orderId);
+      if (stored?.orderState === 'in-progress') return true;
+      const answered = terminal.some((a) => a.kind === 'answer' && a.requestAmount === order.amount && a.delivered);
+      return answered && stored?.orderState === 'outcome-unknown';
+    })
+    .map((order) => order.orderId);
+}
+
 const LABELS: Record<keyof SoakCounts, string> = {
   payments: 'payments asked by the kiosk',
   approvalsDelivered: 'approvals the terminal gave (received by the connector)',

@@ -8,7 +8,7 @@ import { ConnectorUnderTest, type HttpAnswer, type ProcessName } from '../test-s
 import { waitUntil } from '../test-support/net';
 import { parseSoakArgs, SOAK_USAGE, type SoakOptions } from './args';
 import { drawFault, terminalBehaviour, type FaultName } from './faults';
-import { compareLedgers, failedCounts, formatTable, type OrderBookEntry, type SoakOrder } from './ledger';
+import { awaitingSettlement, compareLedgers, failedCounts, formatTable, type OrderBookEntry, type SoakOrder } from './ledger';
 import { seededRandom } from './random';
 
 const PAYMENT_TIMEOUT_S = 10;
@@ -16,6 +16,8 @@ const PAYMENT_TIMEOUT_S = 10;
 const LATE_DELAY_MS = (PAYMENT_TIMEOUT_S + 2) * 1000;
 /** The kiosk must have its answer this long after both processes are back. */
 const ANSWER_BOUND_MS = 15_000;
+/** A late answer settles its order at the next journal sync (every 2 s); this bounds the wait for all of them. */
+const SETTLE_BOUND_MS = 120_000;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseSoakArgs(argv);
@@ -37,22 +39,31 @@ async function soak(options: SoakOptions): Promise<number> {
   const connector = await ConnectorUnderTest.start({ protocol: options.protocol, delayMs: 300, config: { PAYMENT_TIMEOUT_S: String(PAYMENT_TIMEOUT_S), LOG_LEVEL: 'info' } });
   const orders: SoakOrder[] = [];
   const faultsMet = new Map<FaultName, number>();
+  const timeByFault = new Map<FaultName, number>();
+  const runStart = Date.now();
   try {
     for (let i = 0; i < options.payments; i++) {
       const fault = drawFault(random);
       faultsMet.set(fault, (faultsMet.get(fault) ?? 0) + 1);
+      const began = Date.now();
       const order = await onePayment(connector, options, random, i, fault);
+      const took = Date.now() - began;
+      timeByFault.set(fault, (timeByFault.get(fault) ?? 0) + took);
       orders.push(order);
-      say(`${String(i + 1).padStart(4)} ${order.orderId} ${fault.padEnd(16)} -> ${order.kioskStatus ?? 'no answer'} ${order.kioskOutcome ?? ''}${order.answeredInTime ? '' : ' (LATE)'}`);
+      say(`${String(i + 1).padStart(4)} ${order.orderId} ${fault.padEnd(16)} -> ${order.kioskStatus ?? 'no answer'} ${order.kioskOutcome ?? ''}${order.answeredInTime ? '' : ' (LATE)'} ${(took / 1000).toFixed(1)} s`);
     }
     say('settling: waiting for the outbox to drain and late answers to land');
+    const settling = Date.now();
     await settle(connector, orders);
+    say(`settled in ${((Date.now() - settling) / 1000).toFixed(1)} s`);
     const book: OrderBookEntry[] = [];
     for (const o of orders) book.push(await orderBookEntry(connector, o.orderId));
     const hipay = connector.sandbox.orders().map((h) => ({ orderid: h.orderid, duplicatePosts: h.duplicatePosts }));
     const { counts, findings } = compareLedgers(orders, connector.terminalAnswers(), book, hipay);
     say('');
     say(`faults met: ${[...faultsMet.entries()].map(([f, n]) => `${f} ${n}`).join(', ')}`);
+    // Where the time went: each fault's payments, summed (the run's length is mostly these).
+    say(`time by fault (s): ${[...timeByFault.entries()].sort((a, b) => b[1] - a[1]).map(([f, ms]) => `${f} ${(ms / 1000).toFixed(0)}`).join(', ')}; whole run ${((Date.now() - runStart) / 60_000).toFixed(1)} min`);
     say(formatTable(counts));
     for (const [key, ids] of Object.entries(findings)) say(`${key}: ${ids!.slice(0, 20).join(', ')}${ids!.length > 20 ? ' ...' : ''}`);
     const failed = failedCounts(counts);
@@ -138,22 +149,25 @@ async function onePayment(connector: ConnectorUnderTest, options: SoakOptions, r
   };
 }
 
-/** Waits (bounded) until no order is in progress and HiPay's outbox has nothing pending. */
+/**
+ * Waits (bounded) until HiPay's outbox has nothing pending and the connector owes no order an answer
+ * (ledger.ts awaitingSettlement): a late answer lands in the order book at the next journal sync.
+ */
 async function settle(connector: ConnectorUnderTest, orders: readonly SoakOrder[]): Promise<void> {
+  let waiting: string[] = [];
   await waitUntil(
     async () => {
       const health = await connector.get('/health');
       const outbox = (health.body as { outbox?: { pending?: number } }[])?.[0]?.outbox;
       if (outbox?.pending !== 0) return undefined;
-      for (const o of orders) {
-        const entry = await orderBookEntry(connector, o.orderId);
-        if (entry.orderState === 'in-progress') return undefined;
-      }
-      return true;
+      const book: OrderBookEntry[] = [];
+      for (const o of orders) book.push(await orderBookEntry(connector, o.orderId));
+      waiting = awaitingSettlement(orders, connector.terminalAnswers(), book);
+      return waiting.length === 0 ? true : undefined;
     },
-    120_000,
-    'the outbox to drain and no order in progress',
-  ).catch((err: Error) => process.stdout.write(`settling: ${err.message}\n`));
+    SETTLE_BOUND_MS,
+    'the outbox to drain and every answered order to be settled',
+  ).catch((err: Error) => process.stdout.write(`settling: ${err.message}; still owed: ${waiting.join(', ') || 'the outbox'}\n`));
 }
 
 async function orderBookEntry(connector: ConnectorUnderTest, orderId: string): Promise<OrderBookEntry> {

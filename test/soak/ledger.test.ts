@@ -2,7 +2,7 @@
  * The soak's verdict (soak/ledger.ts) on hand-made ledgers: each must-be-zero count catches the money rule it
  * stands for, and a clean run counts nothing.
  */
-import { compareLedgers, failedCounts, formatTable, type HipayEntry, type OrderBookEntry, type SoakOrder, type TerminalAnswer } from '../../soak/ledger';
+import { awaitingSettlement, compareLedgers, failedCounts, formatTable, type HipayEntry, type OrderBookEntry, type SoakOrder, type TerminalAnswer } from '../../soak/ledger';
 
 const order = (i: number, kiosk: Partial<SoakOrder> = {}): SoakOrder => ({ orderId: `O${i}`, amount: 1000 + i, kioskStatus: 200, kioskOutcome: 'Success', answeredInTime: true, ...kiosk });
 const approval = (i: number, more: Partial<TerminalAnswer> = {}): TerminalAnswer => ({ kind: 'answer', outcome: 'approve', requestAmount: 1000 + i, amount: 1000 + i, delivered: true, ...more });
@@ -65,4 +65,13 @@ test('money rule 1: Failure despite an approval, even one the line lost; a parti
 test('a kiosk request without an answer in time is counted', () => {
   const { findings } = compareLedgers([order(1, { kioskStatus: undefined, kioskOutcome: undefined, answeredInTime: false })], [], [paid(1, { status: undefined, orderState: 'outcome-unknown' })], []);
   expect(findings.unanswered).toEqual(['O1']);
+});
+
+test('money rule 5: the soak waits for an order of unknown outcome whose answer the terminal delivered, not for one whose answer never left', () => {
+  const orders = [order(1, { kioskStatus: 599 }), order(2, { kioskStatus: 599 }), order(3), order(4)];
+  const terminal = [approval(1), approval(2, { delivered: false }), approval(3)];
+  const unknown = { orderState: 'outcome-unknown', status: undefined };
+  const book = [paid(1, unknown), paid(2, unknown), paid(3), paid(4, { orderState: 'in-progress', status: undefined })];
+  expect(awaitingSettlement(orders, terminal, book)).toEqual(['O1', 'O4']);
+  expect(awaitingSettlement(orders, terminal, [paid(1), paid(2, unknown), paid(3), paid(4)])).toEqual([]);
 });
