@@ -8,7 +8,7 @@
  * with real card numbers, spoiled after encoding, all the way to the PaymentResult.)
  */
 import fc from 'fast-check';
-import { luhnValid, type PaymentResult } from '@ecr/common';
+import { luhnValid, maskPan, maskZeroPaddedPan, type PaymentResult } from '@ecr/common';
 import {
   ConcertLink,
   ENQ,
@@ -27,55 +27,75 @@ import {
   type V3Answer,
 } from '@ecr/protocol';
 
-// ---- card numbers: Luhn-valid, 16 to 19 digits, with random middle digits (the part a mask hides)
+// ---- card numbers: Luhn-valid, 16 to 19 digits. Their middle digits (the part a mask hides) are random 5 to
+// 9 and every other digit of an answer is 0 to 4 (issuer prefix, amount, expiry, authorisation...), so a run of
+// 5 middle digits in a result can only come from the card number.
 
 function luhnCheckDigit(body: string): string {
   for (let d = 0; d <= 9; d++) if (luhnValid(body + d)) return String(d);
   throw new Error('unreachable');
 }
 
+const lowDigits = (n: number) => fc.array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+
 const panArb = fc
-  .tuple(fc.constantFrom('4', '5', '6', '3'), fc.integer({ min: 16, max: 19 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }))
-  .map(([first, length, digits]) => {
-    const body = first + digits.slice(0, length - 2).join('');
+  .tuple(fc.constantFrom('4', '3'), lowDigits(5), fc.integer({ min: 16, max: 19 }), fc.array(fc.integer({ min: 5, max: 9 }), { minLength: 9, maxLength: 9 }), lowDigits(3))
+  .map(([first, issuer, length, middle, tail]) => {
+    const body = first + issuer + middle.slice(0, length - 10).join('') + tail;
     return body + luhnCheckDigit(body);
   });
 
 /** The digits a mask hides (between the first 6 and the last 4). */
 const hidden = (pan: string) => pan.slice(6, -4);
 
+/** Runs of 5 of a card number's hidden digits: none may appear, whichever way a mask went wrong. */
+const hiddenRuns = (pan: string): string[] => Array.from({ length: hidden(pan).length - 4 }, (_, i) => hidden(pan).slice(i, i + 5));
+
 /**
- * A full card number in the text: a Luhn-valid run of 13 to 19 digits that shows the hidden digits of one of
- * the cards we put in the frames (random digits: another field cannot hold them by chance).
+ * A full card number in the text: a Luhn-valid run of 13 to 19 digits, or a zero-padded one, holding 5 hidden
+ * digits of one of the cards we put in the frames. (Spoiled bytes can turn a card number into digits that are
+ * no card number any more, which no masker recognises: those are not counted here; unspoiled answers are held
+ * to exactShown below.)
  */
 function fullPanIn(text: string, pans: readonly string[]): string | undefined {
-  for (const run of text.match(/(?<!\d)\d{13,19}(?!\d)/g) ?? []) {
-    if (luhnValid(run) && pans.some((p) => run.includes(hidden(p)))) return run;
+  for (const run of text.match(/(?<!\d)\d{13,}(?!\d)/g) ?? []) {
+    const card = run.length <= 19 ? luhnValid(run) : [13, 14, 15, 16, 17, 18, 19].some((n) => /^0*$/.test(run.slice(n)) && luhnValid(run.slice(0, n)));
+    if (card && pans.some((p) => hiddenRuns(p).some((h) => run.includes(h)))) return run;
   }
   return pans.find((p) => text.includes(p));
 }
 
+/** Unspoiled answers: not one run of 5 hidden digits anywhere in the result, masked or not. */
+function expectOnlyFirst6Last4(text: string, pans: readonly string[]): void {
+  for (const p of pans) for (const h of hiddenRuns(p)) if (text.includes(h)) throw new Error(`5 hidden digits ${h} of ${p} shown: ${text}`);
+}
+
 // ---- valid answers, as terminals send them
 
-const digitsArb = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
-const amountArb = fc.integer({ min: 1, max: 99_999_999 });
+const digitsArb = lowDigits;
+const amountArb = lowDigits(8).map((d) => Number(d) || 1);
 
 const v2AnswerArb = fc.record({
   pan: panArb,
   status: fc.constantFrom('0', '7', '9'),
   amount: amountArb,
   full: fc.boolean(),
+  // A real Telium pads the card number with zeros to 55 characters (Ousret/pyTeliumManager README).
+  zeroPadded: fc.boolean(),
   expiry: digitsArb(4),
   auth: digitsArb(6),
-}).map(({ pan, status, amount, full, expiry, auth }) => ({
+}).map(({ pan, status, amount, full, zeroPadded, expiry, auth }) => ({
   pans: full ? [pan] : [],
+  // The receipt's card number, as the one masker gives it (packages/common/test/pan.test.ts pins it down).
+  // (A 19-digit number runs into the expiry in this layout: its end cannot be seen, so no card number is given.)
+  maskedPans: !full ? [] : zeroPadded ? [maskZeroPaddedPan(pan.padEnd(55, '0'))!] : pan.length < 19 ? [maskPan(pan)] : [],
   payload: encodeV2Answer({
     posNumber: '01',
     status: status as '0' | '7' | '9',
     amount,
     paymentMeans: '1',
     // PAN (19) | expiry (4) | authorisation (6) | reading mode (1) | contract (7) | AID (14) | label (4)
-    report: full ? `${pan.padEnd(19)}${expiry}${auth}11234567A0000000421010CB  ` : undefined,
+    report: full ? (zeroPadded ? pan.padEnd(55, '0') : `${pan.padEnd(19)}${expiry}${auth}11234000A0000000421010CB  `) : undefined,
     currencyNumeric: '978',
     privateField: '0000000001',
   }),
@@ -113,7 +133,8 @@ const v3AnswerArb = fc.record({
     ticket: ['CARTE BANCAIRE', panInTicket ? ticketPan : 'XXXXXXXXXXXX0014', `NO AUTO:${auth}`, 'MONTANT REEL:8,99 EUR'],
   };
   for (const key of omit) delete answer[key];
-  return { pans: [pan, ticketPan], payload: encodeV3Answer(answer) };
+  const ticketShown = panInTicket && !omit.includes('ticket');
+  return { pans: [pan, ticketPan], maskedPans: [maskPan(pan), ...(ticketShown ? [maskPan(ticketPan)] : [])], payload: encodeV3Answer(answer) };
 });
 
 // ---- how a line or a faulty terminal spoils bytes
@@ -249,11 +270,16 @@ const protocolCases = [
 ] as const;
 
 describe.each(protocolCases)('%s answers, spoiled', (protocol, answerArb) => {
-  test('the unspoiled answers hold a full card number, and their results do not', () => {
+  test('the unspoiled answers hold a full card number; their results show it exactly masked and nothing more of it', () => {
     fc.assert(
-      fc.property(answerArb, ({ payload, pans }) => {
+      fc.property(answerArb, ({ payload, pans, maskedPans }) => {
         if (pans.length > 0) expect(fullPanIn(payload.toString('latin1'), pans)).toBeDefined();
         expectNoFullPan(protocol, payload, pans);
+        const { result } = resultOf(protocol, payload);
+        const text = shown(result!);
+        expectOnlyFirst6Last4(text, pans);
+        for (const masked of maskedPans) expect(text).toContain(masked);
+        if (maskedPans.length > 0) expect(result!.maskedPan).toBe(maskedPans[0]);
       }),
       { numRuns: 100 },
     );
