@@ -89,8 +89,8 @@ describe.each(entryPoints)('$what', (entry) => {
 
 /**
  * The Windows scripts: cmd.exe is not on this machine, so they are read as text. What is checked is what would
- * break the manners: -h, --help and /? are handled before the first line that acts (the shared library's
- * init, which creates folders), the usage routine exits 0, and an unknown option goes to stderr with 2.
+ * break the manners: -h, --help and /? are handled before the first line that acts (the call of the CLI through
+ * lib\ecr.cmd), the usage routine exits 0, and an unknown option goes to stderr with 2.
  */
 describe.each(['launch.cmd', 'stop.cmd', 'always-up.cmd', path.join('windows', 'install-task.cmd')])('scripts/%s (read as text)', (script) => {
   const text = fs.readFileSync(path.join(ROOT, 'scripts', script), 'utf8');
@@ -101,7 +101,9 @@ describe.each(['launch.cmd', 'stop.cmd', 'always-up.cmd', path.join('windows', '
   });
 
   test('-h, --help and /? go to the usage before anything acts', () => {
-    const firstAction = lines.findIndex((l) => /call "%ECR_LIB%" init|powershell|schtasks/.test(l));
+    // The first line that acts: the call of the CLI (lib\ecr.cmd), or schtasks.
+    const firstAction = lines.findIndex((l) => /^(?!rem ).*(call "%ECR_LIB%"|ecr\.cmd" task-xml|powershell|schtasks)/.test(l));
+    expect(firstAction).toBeGreaterThan(0);
     const handled = ['"--help" goto :usage', '"-h" goto :usage', '"/?" goto :usage'].map((needle) => lines.findIndex((l) => l.includes(needle)));
     for (const at of handled) {
       expect(at).toBeGreaterThan(0);

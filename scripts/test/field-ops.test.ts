@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readFrom, startupReason } from '../../packages/cli/src/startup-reason';
 import { freePort, waitUntil } from '../../test-support/net';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -416,10 +417,8 @@ test('a program that crashes at start is reported by the headline of its stack t
         resolve();
       });
     });
-    const reason = await new Promise<string>((resolve) =>
-      execFile(process.execPath, [path.join(ROOT, 'scripts', 'lib', 'startup-reason.js'), out, String(offset), 'tp-manager'], (_err, stdout) => resolve(stdout)),
-    );
-    expect(reason).toBe(`tp-manager: stopped at start: Error: Cannot find module '${path.join(dir, 'missing-module')}'\n`);
+    const reason = startupReason(readFrom(out, offset), 'tp-manager', out);
+    expect(reason).toBe(`tp-manager: stopped at start: Error: Cannot find module '${path.join(dir, 'missing-module')}'`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -31,10 +31,23 @@ function hasWorkspacesManifest(dir: string): boolean {
  * The data directory as an absolute path: ECR_DATA_DIR when set and not empty (a relative value is taken
  * from the current directory), else `<repo root>/data`.
  */
-export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.ECR_DATA_DIR?.trim();
-  if (fromEnv) return path.resolve(fromEnv);
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const fromEnv = cleanDirSetting(env.ECR_DATA_DIR ?? '', platform);
+  if (fromEnv) return (platform === 'win32' ? path.win32 : path.posix).resolve(fromEnv);
   return path.join(findRepoRoot(), 'data');
+}
+
+/**
+ * A directory as a person writes it in a setting, made plain: spaces around it and, on Windows, quotes around
+ * it dropped (`set ECR_DATA_DIR="D:\ecr data"`), and a trailing backslash that met a closing quote
+ * (`"D:\ecrdata\"` reaches a program as `D:\ecrdata"`: issue 14, defect 5). No Windows path holds a quote.
+ */
+export function cleanDirSetting(raw: string, platform: NodeJS.Platform = process.platform): string {
+  let value = raw.trim();
+  if (platform === 'win32') value = value.replace(/^"+|"+$/g, '').trim();
+  // A trailing separator names the same directory; keep a root ("/", "D:\") whole.
+  const trailing = platform === 'win32' ? /(?<=[^:\\/])[\\/]+$/ : /(?<=[^/])\/+$/;
+  return value.replace(trailing, '');
 }
 
 /** The files and folders inside a data directory, so no program spells them differently. */
@@ -43,8 +56,12 @@ export interface DataPaths {
   configFile: string;
   logsDir: string;
   runDir: string;
-  /** `run/<name>.pid`, e.g. pidFile('tp-manager'). */
+  /** `run/<name>.pid`, e.g. pidFile('tp-manager'): the pid alone, as every reader expects. */
   pidFile(name: string): string;
+  /** `run/<name>.identity.json`: the same pid with its image name and start time (a bare pid proves nothing). */
+  identityFile(name: string): string;
+  /** `run/<name>.stop`: a stop request (holding the pid it is meant for) the program honours. */
+  stopRequestFile(name: string): string;
   /** `<name>.db`, e.g. database('supervisor'). */
   database(name: string): string;
 }
@@ -57,6 +74,8 @@ export function dataPaths(dataDir: string): DataPaths {
     logsDir: path.join(root, 'logs'),
     runDir: path.join(root, 'run'),
     pidFile: (name) => path.join(root, 'run', `${name}.pid`),
+    identityFile: (name) => path.join(root, 'run', `${name}.identity.json`),
+    stopRequestFile: (name) => path.join(root, 'run', `${name}.stop`),
     database: (name) => path.join(root, `${name}.db`),
   };
 }

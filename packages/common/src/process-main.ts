@@ -22,6 +22,32 @@ export type Stop = () => Promise<void>;
  */
 export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
 
+/** A process as it is recorded next to its pid file (run/<name>.identity.json). */
+export interface ProcessIdentity {
+  pid: number;
+  /** The executable's file name as the OS reports it: `node` on Linux, `node.exe` on Windows. */
+  image: string;
+  /** When the process started, ms since the epoch. */
+  startedAtMs: number;
+}
+
+/** This process's identity: its image name and start time (uptime-based, within a second of the OS's). */
+export function ownProcessIdentity(platform: NodeJS.Platform = process.platform): ProcessIdentity {
+  let image: string;
+  if (platform === 'win32') image = path.win32.basename(process.execPath);
+  else {
+    try {
+      image = path.basename(fs.realpathSync(process.execPath)); // what /proc/<pid>/exe names
+    } catch {
+      image = path.basename(process.execPath);
+    }
+  }
+  return { pid: process.pid, image, startedAtMs: Math.round(Date.now() - process.uptime() * 1000) };
+}
+
+/** How often a program looks for a stop request in run/<name>.stop. */
+const STOP_REQUEST_POLL_MS = 500;
+
 export interface ProcessContext {
   config: Config;
   logger: Logger;
@@ -119,6 +145,8 @@ export function runProcess(name: string, start: (ctx: ProcessContext) => Promise
   }
   const version = connectorVersion();
   const pidFile = paths.pidFile(name);
+  const identityFile = paths.identityFile(name);
+  const stopRequest = paths.stopRequestFile(name);
   let stop: Stop | undefined;
   let stopping = false;
 
@@ -132,11 +160,26 @@ export function runProcess(name: string, start: (ctx: ProcessContext) => Promise
       .catch((err: Error) => logger.error(`${name} did not stop cleanly: ${err.message}`))
       .finally(() => {
         removePidFile(pidFile);
+        removePidFile(identityFile);
         void closeLogger(logger).finally(() => process.exit(code));
       });
   };
 
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // A stop request in run/ (ecr stop, the release switch): on Windows the only clean way to ask, since a signal
+  // there is TerminateProcess. Honoured only when it names this process.
+  const stopWatch = setInterval(() => {
+    let text: string;
+    try {
+      text = fs.readFileSync(stopRequest, 'utf8');
+    } catch {
+      return;
+    }
+    if (Number(text.trim()) !== process.pid) return;
+    fs.rmSync(stopRequest, { force: true });
+    shutdown(`stop requested (${stopRequest})`);
+  }, STOP_REQUEST_POLL_MS);
+  stopWatch.unref();
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('uncaughtException', (err) => {
     logger.error(`${name} failed: ${err.message}`, { stack: err.stack });
@@ -150,6 +193,7 @@ export function runProcess(name: string, start: (ctx: ProcessContext) => Promise
   const startedAt = process.hrtime.bigint();
   try {
     fs.mkdirSync(paths.runDir, { recursive: true });
+    writeIdentity(identityFile, ownProcessIdentity());
     fs.writeFileSync(pidFile, `${process.pid}\n`);
   } catch (err) {
     failStart(name, `cannot write ${pidFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
@@ -174,10 +218,19 @@ function databaseFiles(dataDir: string, name: string): string[] {
   return [db, `${db}-wal`, `${db}-shm`];
 }
 
+/** Removes the pid file (or identity file) when it still names this process. */
 function removePidFile(file: string): void {
   try {
-    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+    const text = fs.readFileSync(file, 'utf8').trim();
+    const pid = text.startsWith('{') ? (JSON.parse(text) as { pid?: unknown }).pid : Number(text.split(/\s/)[0]);
+    if (pid === process.pid) fs.unlinkSync(file);
   } catch {
     // already gone
   }
+}
+
+function writeIdentity(file: string, identity: ProcessIdentity): void {
+  const temp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temp, JSON.stringify(identity) + '\n');
+  fs.renameSync(temp, file);
 }
