@@ -11,7 +11,8 @@ import { RawTlvChannel } from './drivers/raw-tlv-channel';
 import type { TerminalAdmin } from './drivers/terminal-admin';
 import { TerminalDriver, type PaymentDriver } from './drivers/terminal-driver';
 import { ZvtApduLink } from './drivers/zvt-apdu-link';
-import { ZvtDriver, type UnsolicitedAnswer } from './drivers/zvt-driver';
+import { ZvtDriver } from './drivers/zvt-driver';
+import { keepUnsolicitedAnswers } from './drivers/zvt-unattributed';
 import { Journal } from './journal';
 import { makeTransport } from './make-transport';
 import { PaymentRunner } from './payment-runner';
@@ -32,11 +33,7 @@ runProcess('tp-manager', async ({ config, logger, version, shutdown }) => {
   if (config.terminalProtocol === 'zvt') {
     const apduLink = new ZvtApduLink(line, config.terminalLink.kind === 'tcp' ? 'tcp' : 'serial', logger);
     const zvtDriver = new ZvtDriver(apduLink, line, logger, { password: config.zvtPassword, paymentTimeoutMs: config.paymentTimeoutS * 1000 });
-    // A payment result outside any command settles nothing: kept for reconciliation (money rule 3).
-    zvtDriver.on('unsolicited', ({ what, answer }: UnsolicitedAnswer) => {
-      journal.addUnattributed({ result: answer.result, why: `the terminal sent ${what}: ZVT answers carry no reference and no command was running` });
-      logger.warn(`terminal answer kept unattributed for reconciliation: ${what}, outcome ${answer.result.outcome}`);
-    });
+    keepUnsolicitedAnswers(zvtDriver, journal, logger);
     driver = zvtDriver;
     admin = zvtDriver;
   } else {

@@ -59,6 +59,11 @@ interface Waiter<T> {
 const ZVT_T4_MS = 180_000;
 /** A /check burst shares one status enquiry; a result younger than this is reused. */
 const STATUS_REUSE_MS = 1000;
+/**
+ * How long a payment or an administration command waits for a short command of ours to end (the
+ * registration at connect, a /check's status enquiry: T3 plus one answer) before it is refused as busy.
+ */
+const WAIT_FOR_FREE_MS = 8000;
 
 /**
  * Emits 'answer' (DecodedAnswer) for a payment's end, 'unsolicited' (UnsolicitedAnswer) for a terminal
@@ -79,6 +84,8 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
   private statusInFlight?: Promise<CheckStatus>;
   private lastStatus?: { at: number; status: CheckStatus };
   private closed = false;
+  /** Callers waiting for the session to be free (whenFree). */
+  private freeWaiters: (() => void)[] = [];
   private readonly onApdu = (apdu: zvt.Apdu) => this.apply(this.session.receive(apdu, performance.now()));
   private readonly onState = (state: string) => {
     if (state === 'connected') void this.register();
@@ -109,7 +116,7 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
 
   /** Resolves once the terminal acknowledged the payment (80 00 00); its end comes as an 'answer' event. */
   async sendPayment(request: PaymentRequest): Promise<void> {
-    this.assertFree('a payment');
+    await this.whenFree('a payment');
     if (!this.registered && !(await this.register())) {
       throw new Error('the terminal did not accept the registration (06 00): check ZVT_PASSWORD and the terminal\'s ECR interface; no payment was sent');
     }
@@ -213,13 +220,12 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
     return run;
   }
 
-  private run(command: AdminCommand): Promise<zvt.ZvtCommandResult> {
-    if (this.line.state !== 'connected') return Promise.reject(new ConnectorError('not-connected', `the terminal is not connected: ${this.line.reason}`));
-    try {
-      this.assertFree(describe(command));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  /** A status enquiry or the registration does not wait (a /check answers "busy" at once); the others do. */
+  private async run(command: AdminCommand): Promise<zvt.ZvtCommandResult> {
+    if (this.line.state !== 'connected') throw new ConnectorError('not-connected', `the terminal is not connected: ${this.line.reason}`);
+    if (command === 'status-enquiry' || command === 'registration') this.assertFree(describe(command));
+    else await this.whenFree(describe(command));
+    this.assertFree(describe(command));
     return new Promise((resolve, reject) => {
       this.admin = { command, done: { resolve, reject } };
       const now = performance.now();
@@ -235,6 +241,20 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
                 : this.session.reset(now);
       this.apply(step, command);
     });
+  }
+
+  /** Waits (a little) for a command of ours other than a payment to end; a payment in progress is busy at once. */
+  private async whenFree(what: string): Promise<void> {
+    const running = this.session.current;
+    if (running && running !== 'payment') {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.freeWaiters.push(resolve);
+        timer = setTimeout(resolve, WAIT_FOR_FREE_MS);
+      });
+      clearTimeout(timer);
+    }
+    this.assertFree(what);
   }
 
   private assertFree(what: string): void {
@@ -263,6 +283,11 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
     });
     for (const event of step.events) this.onEvent(event);
     this.arm();
+    if (!this.session.current && this.freeWaiters.length > 0) {
+      const waiters = this.freeWaiters;
+      this.freeWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   }
 
   private onEvent(event: zvt.ZvtSessionEvent): void {
