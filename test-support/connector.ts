@@ -21,7 +21,7 @@ export const HASH_KEY = 'hash-key-for-tests-5521';
 /** config.txt of a connector under test or bench: the terminal on a pty, HiPay at a local sandbox. */
 export function testConfig(o: {
   ecrPath: string;
-  protocol: 'concert-v2' | 'concert-v3';
+  protocol: TestProtocol;
   localPort: number;
   zmqPort: number;
   hipayUrl: string;
@@ -52,8 +52,15 @@ export function writeConfig(dataDir: string, config: Record<string, string>): vo
 
 export type ProcessName = 'tp-manager' | 'supervisor';
 
+export type TestProtocol = 'concert-v2' | 'concert-v3' | 'zvt';
+
 export interface ConnectorOptions {
-  protocol?: 'concert-v2' | 'concert-v3';
+  protocol?: TestProtocol;
+  /**
+   * How the terminal is reached: 'pty' (default) a socat pseudo-terminal pair, SERIAL_PORT=<its end>;
+   * 'tcp' the simulator listening on a free loopback port, SERIAL_PORT=tcp://127.0.0.1:PORT (an IP terminal).
+   */
+  line?: 'pty' | 'tcp';
   outcome?: 'approve' | 'decline' | 'abandon' | 'timeout';
   delayMs?: number;
   /** Extra or overriding config.txt keys. */
@@ -86,7 +93,9 @@ export class ConnectorUnderTest {
     public controlUrl: string,
     readonly requestLog: string,
     public sandbox: HipaySandbox,
-    readonly protocol: 'concert-v2' | 'concert-v3' = 'concert-v3',
+    readonly protocol: TestProtocol = 'concert-v3',
+    /** SERIAL_PORT as tp-manager has it: the pty's end, or tcp://127.0.0.1:PORT. */
+    readonly terminalAddress: string = pty.ecr,
   ) {}
 
   /** HiPay unreachable: nothing listens on its port any more. */
@@ -106,10 +115,12 @@ export class ConnectorUnderTest {
     const sandbox = await startHipaySandbox({ port: 0, login: HIPAY_LOGIN, password: HIPAY_PASSWORD, hashKey: HASH_KEY });
     const pty = await openPtyPair(fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-pty-')));
     const requestLog = path.join(dataDir, 'terminal-requests.jsonl');
-    const { simulator, controlUrl } = await startSimulator(protocol, pty.terminal, requestLog, options.outcome ?? 'approve', options.delayMs ?? 200);
-    const config = { ...testConfig({ ecrPath: pty.ecr, protocol, localPort, zmqPort, hipayUrl: sandbox.url, logLevel: 'debug' }), ...options.config };
+    const terminalAddress = options.line === 'tcp' ? `tcp://127.0.0.1:${await freePort()}` : pty.ecr;
+    const simulatorEnd = options.line === 'tcp' ? { listen: terminalAddress } : { serial: pty.terminal };
+    const { simulator, controlUrl } = await startSimulator(protocol, simulatorEnd, requestLog, options.outcome ?? 'approve', options.delayMs ?? 200);
+    const config = { ...testConfig({ ecrPath: terminalAddress, protocol, localPort, zmqPort, hipayUrl: sandbox.url, logLevel: 'debug' }), ...options.config };
     writeConfig(dataDir, config);
-    const connector = new ConnectorUnderTest(dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, controlUrl, requestLog, sandbox, protocol);
+    const connector = new ConnectorUnderTest(dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, controlUrl, requestLog, sandbox, protocol, terminalAddress);
     await connector.startProcess('tp-manager');
     await connector.startProcess('supervisor');
     await connector.waitReady();
@@ -225,7 +236,7 @@ export class ConnectorUnderTest {
    */
   async replugLine(behaviour: { outcome?: ConnectorOptions['outcome']; delayMs?: number } = {}): Promise<void> {
     this.pty = await openPtyPair(path.dirname(this.pty.terminal));
-    const started = await startSimulator(this.protocol, this.pty.terminal, this.requestLog, behaviour.outcome ?? 'approve', behaviour.delayMs ?? 200);
+    const started = await startSimulator(this.protocol, { serial: this.pty.terminal }, this.requestLog, behaviour.outcome ?? 'approve', behaviour.delayMs ?? 200);
     this.simulator = started.simulator;
     this.controlUrl = started.controlUrl;
   }
@@ -247,15 +258,15 @@ const ANSWER_LOG = 'terminal-answers.jsonl';
 
 /** The simulator CLI on the terminal's end of the line, with its control interface on a free port. */
 async function startSimulator(
-  protocol: 'concert-v2' | 'concert-v3',
-  terminal: string,
+  protocol: TestProtocol,
+  end: { serial: string } | { listen: string },
   requestLog: string,
   outcome: NonNullable<ConnectorOptions['outcome']>,
   delayMs: number,
 ): Promise<{ simulator: Running; controlUrl: string }> {
   const simulator = runTs('packages/terminal-simulator/src/main.ts', [
     '--protocol', protocol,
-    '--serial', terminal,
+    ...('serial' in end ? ['--serial', end.serial] : ['--listen', end.listen]),
     '--outcome', outcome,
     '--delay-ms', String(delayMs),
     '--control-port', '0',
