@@ -246,7 +246,15 @@ export class Connector implements ConnectorService {
   }
 
   async reset(): Promise<void> {
-    expectReply(await this.tp.call({ type: 'reset' }), 'reset');
+    expectReply(await this.tp.call({ type: 'reset' }, this.terminalCommandWaitMs), 'reset');
+  }
+
+  /**
+   * A command the terminal itself carries out (ZVT end of day, reset) can take as long as a payment: an end
+   * of day calls the acquirer. tp-manager's own time-out ends it first; this only bounds the wait for its reply.
+   */
+  private get terminalCommandWaitMs(): number {
+    return this.options.paymentTimeoutMs + 10_000;
   }
 
   async version(): Promise<VersionInfo> {
@@ -255,11 +263,11 @@ export class Connector implements ConnectorService {
   }
 
   async deviceId(): Promise<string> {
-    return expectReply(await this.tp.call({ type: 'device-id' }), 'device-id').deviceId;
+    return expectReply(await this.tp.call({ type: 'device-id' }, this.terminalCommandWaitMs), 'device-id').deviceId;
   }
 
   async tlc(): Promise<TlcResult> {
-    return expectReply(await this.tp.call({ type: 'tlc' }), 'tlc').result;
+    return expectReply(await this.tp.call({ type: 'tlc' }, this.terminalCommandWaitMs), 'tlc').result;
   }
 
   async check(): Promise<CheckStatus> {
