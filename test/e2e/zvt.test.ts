@@ -6,6 +6,7 @@
  */
 import { waitUntil } from '../../test-support/net';
 import { ConnectorUnderTest } from '../../test-support/connector';
+import { runTs } from '../../test-support/processes';
 
 type OrderAnswer = Record<string, unknown> & { status: string; error: string | null; receipt: Record<string, string> | null; ticket: string | null };
 
@@ -110,6 +111,17 @@ describe.each(['tcp', 'pty'] as const)('ZVT over %s', (line) => {
     const again = await connector.get('/tlc');
     expect(again.body).toEqual([{ NbApp: '1', App: [{ Name: 'end of day', Status: '0' }] }]);
   });
+
+  test('the daily maintenance runs the real end of day (06 50), recorded as done', async () => {
+    const before = connector.terminalRequests().length;
+    const cli = runTs('packages/supervisor/src/maintenance/cli.ts', ['--now', '--wait', '60'], { ECR_DATA_DIR: connector.dataDir });
+    expect(await cli.exited).toBe(0);
+    const health = await connector.get('/health');
+    const [report] = health.body as { maintenance?: { lastRun?: { telecollection?: { outcome: string } } } }[];
+    expect(report!.maintenance?.lastRun?.telecollection).toMatchObject({ outcome: 'done' });
+    const commands = (connector.terminalRequests() as { fields?: { command?: string } }[]).slice(before).map((r) => r.fields?.command);
+    expect(commands).toContain('end-of-day');
+  }, 90_000);
 
   test('GET /reset runs the terminal\'s reset (06 18), and it pays again afterwards', async () => {
     const reset = await connector.get('/reset');
