@@ -102,6 +102,8 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   private readonly answerLog: AnswerLog;
   private readonly linkOptions: Omit<LinkOptions, 'role'>;
   private readonly rawQuietMs: number;
+  /** epochMs() of the latest bytes on a raw TCP line. */
+  private rawLastByteAt: number | undefined;
   private readonly rawSettleMs: number;
   private link: ConcertLink | undefined;
   private closed = false;
@@ -372,6 +374,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
    * troubleshooting asks for CR/LF after the payment request); without it, the terminal waits.
    */
   private rawInput(bytes: Buffer): void {
+    this.rawLastByteAt = epochMs();
     if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
     this.rawSettleTimer = undefined;
     if (this.current.answers.profile === 'hipay-nepting') {
@@ -507,7 +510,9 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private record(entry: Omit<RequestRecord, 'at' | 'protocol' | 'framing' | 'timing'>): RequestRecord {
-    const receivedAt = epochMs();
+    // Raw TCP: when the request's last byte came. The quiet time that follows is the terminal's own way of
+    // finding where a request ends, not the cash register's time (the bench counts it as the terminal's).
+    const receivedAt = this.framing === 'raw' && this.rawLastByteAt !== undefined ? this.rawLastByteAt : epochMs();
     const record: RequestRecord = { at: new Date().toISOString(), protocol: this.protocol, framing: this.framing, ...entry, timing: { receivedAt } };
     if (record.reference === undefined) delete record.reference;
     this.log.add(record);

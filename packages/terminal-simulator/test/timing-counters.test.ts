@@ -99,3 +99,17 @@ test('a raw TLV answer is sent and taken at once: its timing has all four times'
   expect(t.answerReadyAt! >= t.receivedAt && t.answerSentAt! >= t.answerReadyAt! && t.answeredAt! >= t.answerSentAt!).toBe(true);
   expect(simulator.lineCounters.bytesOut).toBeGreaterThan(0);
 });
+
+test('raw TCP: a request counts as received when its last byte came; the quiet time that ends it is the terminal\'s own', async () => {
+  const simulator = new TerminalSimulator({ protocol: 'concert-v3', framing: 'raw', outcome: 'approve', delayMs: 0 });
+  simulators.push(simulator);
+  const taken = new Promise<number>((resolve) => simulator.once('request', () => resolve(performance.timeOrigin + performance.now())));
+  const before = performance.timeOrigin + performance.now();
+  simulator.input(encodeV3Request(V3));
+  const after = performance.timeOrigin + performance.now();
+  const takenAt = await taken;
+  const receivedAt = simulator.requests[0]!.timing!.receivedAt;
+  expect(receivedAt).toBeGreaterThanOrEqual(before);
+  expect(receivedAt).toBeLessThanOrEqual(after);
+  expect(takenAt).toBeGreaterThan(after); // taken after the quiet time, not on the last byte
+});
