@@ -6,7 +6,9 @@
  *   answered ─ toHipay ─ [HiPay: hipayOwn] ─ afterHipay ─ done
  *
  * connector = end to end - terminalOwn (the simulator's own time: request complete to answer built, i.e. the
- * customer's delayMs of 0, a 1 ms timer, and encoding). Only differences on one clock enter that figure;
+ * customer's delayMs of 0, a 1 ms timer, and encoding; over raw TCP also the simulator's 50 ms of quiet after
+ * the request's last byte, its way of finding where a request without an end mark ends, which is the
+ * terminal's time, not the connector's). Only differences on one clock enter that figure;
  * the stages between processes compare clocks of one machine (performance.timeOrigin + now()).
  */
 import { seedOrder } from '../test-support/connector';

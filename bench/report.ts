@@ -25,7 +25,7 @@ export function render(r: Results): string {
   const out: string[] = [];
   const l = r.latency;
   out.push(
-    table(`Latency (${r.options.protocol}, simulator delay 0, from the kiosk over HTTP with Basic auth)`, LATENCY_HEADER, [
+    table(`Latency (${r.options.protocol} over ${r.options.line === 'tcp' ? 'TCP' : 'a pty'}, simulator delay 0, from the kiosk over HTTP with Basic auth)`, LATENCY_HEADER, [
       latencyRow('POST /order end to end', l.paymentEndToEnd),
       latencyRow('  connector (e2e - terminal)', l.paymentConnector),
       latencyRow('  connector excl. HiPay sandbox', l.paymentConnectorExclHipay),
@@ -69,7 +69,17 @@ export function render(r: Results): string {
     ].map((row) => row.map((c) => (typeof c === 'number' ? fmt(c, 0) : c)))),
   );
   const w = r.wire;
-  out.push(
+  // The line figures price a serial link (ENQ/ACK round trips, 9600 baud, the pty's hop): not a TCP run's.
+  if (r.options.line === 'tcp') {
+    out.push(
+      table('Wire (one payment, raw TLV over TCP)', ['', 'value'], [
+        ['bytes cash register -> terminal', String(w.bytesToTerminal)],
+        ['bytes terminal -> cash register', String(w.bytesFromTerminal)],
+        ['terminal socket reads / writes', `${w.terminalReads} / ${w.terminalWrites}`],
+        ['bytes per payment over the run', fmt(w.bytesPerPaymentOverRun, 1)],
+      ]),
+    );
+  } else out.push(
     table('Wire (one payment)', ['', 'value'], [
       ['bytes cash register -> terminal', String(w.bytesToTerminal)],
       ['bytes terminal -> cash register', String(w.bytesFromTerminal)],

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import type { PaymentSample, WireCount } from './measure';
 import type { Memory } from './proc';
 import type { ProfileSummary } from './profile-summary';
-import type { Options } from './options';
+import type { Line, Options } from './options';
 import type { ProcessName, StartTimes } from './rig';
 import { median, summarize, type Summary } from './stats';
 
@@ -31,7 +31,7 @@ export interface Raw {
   durationS: number;
 }
 
-export function buildResults(options: Options, raw: Raw) {
+export function buildResults(options: Options & { line: Line }, raw: Raw) {
   const p = raw.payments;
   const stageNames = Object.keys(p[0]!.stages) as (keyof PaymentSample['stages'])[];
   const latency = {

@@ -1,7 +1,8 @@
 /**
- * The connector as production runs it, for the bench: compiled JavaScript started with node, a socat pty
- * pair with the simulator's CLI (delay 0) on the terminal's end, the HiPay sandbox as its own HTTP server
- * (in this process, timed from the server side), a temporary data directory.
+ * The connector as production runs it, for the bench: compiled JavaScript started with node, the simulator's
+ * CLI (delay 0) as the terminal, on a socat pty pair (a serial line) or listening on a loopback TCP port (an
+ * IP terminal: Concert V3 as raw TLV), the HiPay sandbox as its own HTTP server (in this process, timed from
+ * the server side), a temporary data directory.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +19,8 @@ export type ProcessName = 'tp-manager' | 'supervisor';
 
 export interface RigOptions {
   protocol: 'concert-v2' | 'concert-v3';
+  /** 'pty': SERIAL_PORT is the pty's end; 'tcp': SERIAL_PORT=tcp://127.0.0.1:PORT, the simulator listening there. */
+  line: 'pty' | 'tcp';
   logLevel: string;
   /** Extra node flags for tp-manager and the supervisor (e.g. --cpu-prof). */
   nodeFlags: string[];
@@ -76,17 +79,19 @@ export class Rig {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-bench-'));
     const hipay = new HipayTiming();
     const sandbox = await startHipaySandbox({ port: 0, login: HIPAY_LOGIN, password: HIPAY_PASSWORD, hashKey: HASH_KEY });
+    // The pty pair is opened in both cases (close() removes it); over TCP nothing uses it.
     const pty = await openPtyPair(fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-bench-pty-')));
+    const terminal = options.line === 'tcp' ? `tcp://127.0.0.1:${await freePort()}` : pty.ecr;
     const simulator = spawnCompiled(
       'terminal-simulator',
-      ['--protocol', options.protocol, '--serial', pty.terminal, '--outcome', 'approve', '--delay-ms', '0', '--control-port', '0'],
+      ['--protocol', options.protocol, ...(options.line === 'tcp' ? ['--listen', terminal] : ['--serial', pty.terminal]), '--outcome', 'approve', '--delay-ms', '0', '--control-port', '0'],
       {},
       [],
       /simulator ready: .*control (http:\/\/\S+)/,
     );
     const { match } = await simulator.ready;
     const [localPort, zmqPort] = [await freePort(), await freePort()];
-    writeConfig(dataDir, testConfig({ ecrPath: pty.ecr, protocol: options.protocol, localPort, zmqPort, hipayUrl: sandbox.url, logLevel: options.logLevel }));
+    writeConfig(dataDir, testConfig({ ecrPath: terminal, protocol: options.protocol, localPort, zmqPort, hipayUrl: sandbox.url, logLevel: options.logLevel }));
     return new Rig(options, dataDir, `http://127.0.0.1:${localPort}`, pty, simulator, match[1]!, sandbox, hipay);
   }
 

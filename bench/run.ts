@@ -2,19 +2,24 @@
  * npm run bench: the connector's speed, memory and start-up as production runs it (see bench/README.md).
  *
  *   npm run bench -- [--payments 400] [--maintenance 200] [--warmup 30] [--starts 3] [--settle 5]
- *                    [--protocol concert-v3|concert-v2] [--log-level info] [--cpu-prof] [--gc-probe] [--node-flag F]...
- *                    [--root DIR] [--dump-output DIR] [--out bench/results.json]
+ *                    [--protocol concert-v3|concert-v2] [--line both|pty|tcp] [--no-build] [--log-level info]
+ *                    [--cpu-prof] [--gc-probe] [--node-flag F]... [--root DIR] [--dump-output DIR] [--out bench/results.json]
+ *
+ * The options are read before anything runs (--help and a bad option have no side effect), then the build,
+ * then one run per line: over a pseudo-terminal, then over TCP.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NODE_RUNTIME_FLAGS } from '@ecr/common';
 import { countOnePayment, measureGets, measurePayments, payOnce } from './measure';
-import { parseOptions } from './options';
+import { outFor, parseOptions, type Line, type Options } from './options';
 import { cpuMsOf, memoryOf, REPO_ROOT } from './proc';
 import { profileOf, summarizeProfile, type ProfileSummary } from './profile-summary';
 import { measurePtyHop } from './pty-latency';
 import { fmt, render } from './report';
+import type { Results } from './results';
 import { buildResults, type Cpu, type Mem } from './results';
 import { Rig, type ProcessName, type StartTimes } from './rig';
 import { epochMs, median } from './stats';
@@ -51,8 +56,43 @@ async function probeLiveHeap(rig: Rig): Promise<Record<ProcessName, number>> {
   return heap;
 }
 
+/** npm run build (tsc -b); a failure is one line naming its first error, and --no-build. */
+function build(say: (line: string) => void): void {
+  say('building (tsc -b)');
+  const built = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['tsc', '-b'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (built.status !== 0) {
+    const first = `${built.stdout ?? ''}${built.stderr ?? ''}`.split('\n').find((l) => l.trim() !== '') ?? `exit ${built.status}`;
+    throw new Error(`the build failed (tsc -b): ${first.trim()}; fix it, or run with --no-build to bench the JavaScript compiled already`);
+  }
+}
+
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const say = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+  if (options.build) build(say);
+  const all: [Line, Results][] = [];
+  for (const line of options.lines) {
+    const results = await benchOne(options, line);
+    if (!results) {
+      process.exitCode = 1;
+      return;
+    }
+    all.push([line, results]);
+  }
+  if (all.length > 1) {
+    console.log('\nConnector overhead (end to end minus the terminal\'s own time), p50 / p99:');
+    for (const [line, r] of all) console.log(`  ${line === 'pty' ? 'pseudo-terminal (serial, link layer)' : 'TCP (raw TLV)                       '}  ${fmt(r.latency.paymentConnector.p50)} / ${fmt(r.latency.paymentConnector.p99)} ms`);
+  }
+}
+
+/** One run over one line; undefined when it failed (the processes' last output is printed). */
+async function benchOne(options: Options, line: Line): Promise<Results | undefined> {
   const startedAt = Date.now();
   const runId = Date.now().toString(36);
   const loadBefore = os.loadavg();
@@ -63,11 +103,11 @@ async function main(): Promise<void> {
     ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ...(options.gcProbe ? ['--expose-gc', `--require=${path.join(__dirname, 'gc-probe.cjs')}`] : []),
   ];
-  const say = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+  const say = (text: string): void => void process.stderr.write(`bench: ${line}: ${text}\n`);
 
   say(`${options.protocol}, ${options.payments} payments, ${options.maintenance} x GET /check and /version, ${options.starts} start(s); load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
   if (options.root !== REPO_ROOT) say(`tp-manager and the supervisor run from ${options.root}`);
-  const rig = await Rig.open({ protocol: options.protocol, logLevel: options.logLevel, nodeFlags, root: options.root });
+  const rig = await Rig.open({ protocol: options.protocol, line, logLevel: options.logLevel, nodeFlags, root: options.root });
   try {
     // Start-up: each start from compiled JavaScript on the same data directory (the first creates the databases).
     const starts: StartTimes[] = [];
@@ -110,7 +150,8 @@ async function main(): Promise<void> {
       fs.mkdirSync(options.dumpOutput, { recursive: true });
       for (const [name, running] of outputs) fs.writeFileSync(path.join(options.dumpOutput, `${name}.log`), running.output());
     }
-    const ptyHop = await measurePtyHop(200);
+    // A pty's own hop, idle (the TCP run has no pty: the figure stays the pty's, measured there).
+    const ptyHop = line === 'pty' ? await measurePtyHop(200) : { n: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
     const loadAfter = os.loadavg();
 
     let profiles: (ProfileSummary & { process: ProcessName })[] = [];
@@ -124,7 +165,7 @@ async function main(): Promise<void> {
       });
     }
 
-    const results = buildResults(options, {
+    const results = buildResults({ ...options, line }, {
       starts,
       idle,
       after,
@@ -141,14 +182,17 @@ async function main(): Promise<void> {
       load: { before: loadBefore, after: loadAfter },
       durationS: (Date.now() - startedAt) / 1000,
     });
-    fs.mkdirSync(path.dirname(options.out), { recursive: true });
-    fs.writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');
+    const out = outFor(options, line);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+    console.log(`\n=== over ${line === 'pty' ? 'a pseudo-terminal (a serial line: Concert link layer)' : 'TCP (an IP terminal: Concert V3 raw TLV)'}`);
     console.log(render(results));
-    console.log(`\nwritten ${path.relative(process.cwd(), options.out)} in ${fmt(results.durationS, 1)} s`);
+    console.log(`\nwritten ${path.relative(process.cwd(), out)} in ${fmt(results.durationS, 1)} s`);
+    return results;
   } catch (err) {
     say(`failed: ${(err as Error).message}`);
     say(`last output of the processes:\n${rig.logs()}`);
-    process.exitCode = 1;
+    return undefined;
   } finally {
     await rig.close();
   }
