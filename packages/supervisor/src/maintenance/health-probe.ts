@@ -2,21 +2,10 @@
  * "Healthy" for a freshly started release, asked the way a kiosk would: GET /health answers 200 from a
  * supervisor of the expected version that reaches tp-manager, and GET /version reports tp-manager's version.
  */
-import type { Config } from '@ecr/common';
 
-export interface LocalApi {
-  url: string;
-  authorization: string;
-}
-
-export function localApi(config: Pick<Config, 'bindAddress' | 'localPort' | 'terminalManagerLogin' | 'terminalManagerPwd'>): LocalApi {
-  let host = config.bindAddress;
-  if (host === '0.0.0.0') host = '127.0.0.1';
-  else if (host === '::') host = '::1';
-  if (host.includes(':')) host = `[${host}]`;
-  const credentials = Buffer.from(`${config.terminalManagerLogin}:${config.terminalManagerPwd}`).toString('base64');
-  return { url: `http://${host}:${config.localPort}`, authorization: `Basic ${credentials}` };
-}
+// One definition of the local API's address and credentials, shared with the watchdog (packages/cli).
+export { localApi, type LocalApi } from '@ecr/cli';
+import type { LocalApi } from '@ecr/cli';
 
 async function getJson(api: LocalApi, pathname: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(api.url + pathname, { headers: { authorization: api.authorization }, signal: AbortSignal.timeout(3000) });

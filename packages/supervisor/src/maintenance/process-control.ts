@@ -1,26 +1,32 @@
 /**
- * Stopping and starting the connector's two processes from outside them, as the switch runner must: by their
- * pid files in run/, and as detached programs whose output goes to logs/<name>.out.
+ * Stopping and starting the connector's two processes from outside them, as the switch runner must. Built on
+ * the launcher's own code (packages/cli): the same pid files with identities, the same stop request before
+ * any kill (no SIGTERM on Windows), the same rule for compiled or source code.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NODE_RUNTIME_FLAGS } from '@ecr/common';
+import {
+  bootTimeMs,
+  judgeProcess,
+  observerFor,
+  readIdentity,
+  runsProgram,
+  PROGRAM_NAMES,
+  TEST_ONLY_ENV,
+  programCommand,
+  readPid,
+  removePidFile,
+  startProgram,
+  stopProgram,
+  type ProgramName,
+  type Runtime,
+  type StartedProgram,
+} from '@ecr/cli';
 
-export const PROCESS_NAMES = ['tp-manager', 'supervisor'] as const;
-export type ProcessName = (typeof PROCESS_NAMES)[number];
+export { readPid, TEST_ONLY_ENV, type Runtime };
 
-/** Variables a test sets for the supervisor it starts; processes a runner starts do not inherit them. */
-export const TEST_ONLY_ENV = ['ECR_MAINTENANCE_CLOCK'];
-
-export function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const PROCESS_NAMES = PROGRAM_NAMES;
+export type ProcessName = ProgramName;
 
 export function isAlive(pid: number): boolean {
   try {
@@ -31,56 +37,40 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Signals the process's whole group when it leads one (a detached start), else the process alone. */
-function signal(pid: number, sig: NodeJS.Signals): void {
-  if (process.platform !== 'win32') {
-    try {
-      process.kill(-pid, sig);
-      return;
-    } catch {
-      // not a group leader: the process alone
-    }
-  }
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-}
-
-async function waitExit(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !isAlive(pid);
-}
-
-/** SIGTERM (a clean stop: pid file removed, databases closed), then SIGKILL after `graceMs`. */
-export async function stopPid(pid: number, graceMs = 8000): Promise<'not-running' | 'stopped' | 'killed'> {
-  if (!isAlive(pid)) return 'not-running';
-  signal(pid, 'SIGTERM');
-  if (await waitExit(pid, graceMs)) return 'stopped';
-  signal(pid, 'SIGKILL');
-  await waitExit(pid, 3000);
-  return 'killed';
-}
-
-/** Stops the process its pid file names; a pid file left by a killed or dead process is removed. */
+/**
+ * Stops the program its pid file (<data>/run/<name>.pid) names: a stop request, then (after `graceMs`) a kill.
+ * A pid file left by a dead process is removed.
+ */
 export async function stopProcess(pidFile: string, graceMs = 8000): Promise<'not-running' | 'stopped' | 'killed'> {
   const pid = readPid(pidFile);
-  const how = pid === undefined ? 'not-running' : await stopPid(pid, graceMs);
-  if (pid === undefined || readPid(pidFile) === pid) fs.rmSync(pidFile, { force: true });
-  return how;
+  const name = path.basename(pidFile, '.pid');
+  // A pid surely reused by another process (its recorded image or start time differ) is never stopped; one
+  // that cannot be judged here (Windows without PowerShell) is stopped as before: its pid file is of this boot.
+  const verdict =
+    pid === undefined
+      ? undefined
+      : judgeProcess(observerFor()(pid), { recorded: readIdentity(pidFile, pid), matchesCommandLine: runsProgram(name), bootTimeMs: bootTimeMs() });
+  if (pid === undefined || !isAlive(pid) || verdict?.is === 'gone' || verdict?.is === 'not-ours') {
+    if (pid !== undefined) removePidFile(pidFile, pid);
+    else fs.rmSync(pidFile, { force: true });
+    return 'not-running';
+  }
+  const dataDir = path.dirname(path.dirname(pidFile));
+  const how = await stopProgram({ name, pid, dataDir, graceMs });
+  // A child of this process is a zombie until Node reaps it: wait for that, so "stopped" means gone.
+  for (let i = 0; i < 30 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return how === 'stopped' ? 'stopped' : 'killed';
 }
 
-/** How a release's programs run: compiled JavaScript (dist/) or the TypeScript sources through tsx. */
-export type Runtime = 'compiled' | 'source';
+/** Stops a program this process started (its pid file may not be written yet). */
+export async function stopStarted(started: Started, dataDir: string, graceMs = 8000): Promise<void> {
+  if (started.exit !== undefined) return;
+  await stopProgram({ name: started.name, pid: started.pid, dataDir, graceMs });
+}
 
 /**
- * The runtime of the programs this process starts: ECR_RUNTIME (compiled|source, as the launch scripts read it),
- * ECR_COMPILED=1 (as npm start reads it), else the way this very code runs (a .js file is compiled code).
+ * The runtime of the programs this process starts: ECR_RUNTIME (compiled|source), ECR_COMPILED=1 (as npm start
+ * reads it), else the way this very code runs (a .js file is compiled code).
  */
 export function preferredRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   if (env.ECR_RUNTIME === 'compiled' || env.ECR_RUNTIME === 'source') return env.ECR_RUNTIME;
@@ -88,54 +78,34 @@ export function preferredRuntime(env: NodeJS.ProcessEnv = process.env): Runtime 
   return path.extname(__filename) === '.js' ? 'compiled' : 'source';
 }
 
-/** node's arguments for a program of a release: the preferred runtime when the release has it, else the other. */
-export function processArgs(root: string, name: string, runtime: Runtime): string[] {
-  const source = path.join(root, 'packages', name, 'src', 'main.ts');
-  const compiled = path.join(root, 'packages', name, 'dist', 'main.js');
-  const useCompiled = fs.existsSync(compiled) && (runtime === 'compiled' || !fs.existsSync(source));
-  return useCompiled ? [...NODE_RUNTIME_FLAGS, compiled] : [...NODE_RUNTIME_FLAGS, '--conditions=source', '--import', 'tsx', source];
+/** `runtime` when the release has it, else the other: a release packed without dist/ still starts. */
+function availableRuntime(root: string, name: string, runtime: Runtime): Runtime {
+  const compiled = fs.existsSync(path.join(root, 'packages', name, 'dist', 'main.js'));
+  const source = fs.existsSync(path.join(root, 'packages', name, 'src', 'main.ts'));
+  if (runtime === 'compiled') return compiled || !source ? 'compiled' : 'source';
+  return source || !compiled ? 'source' : 'compiled';
 }
 
-export interface Started {
-  name: ProcessName;
-  child: ChildProcess;
-  pid: number;
-  outFile: string;
-  /** Size of outFile before the start: this process's output begins there. */
-  outStart: number;
-  /** Set once the process ended. */
-  exit?: string;
+/** node's arguments for a program of a release (cli's programCommand, with that fall-back). */
+export function processArgs(root: string, name: string, runtime: Runtime): string[] {
+  const command = programCommand(root, name, { ECR_RUNTIME: availableRuntime(root, name, runtime) });
+  if ('error' in command) throw new Error(command.error);
+  return command.args;
 }
+
+export type Started = StartedProgram;
 
 /**
- * Starts a program of the release at `root` as the launch script does: detached (own session and process
- * group), output appended to logs/<name>.out after a "=== ... starting" line. The program writes its pid file.
+ * Starts a program of the release at `root` as the launcher does: detached, output appended to logs/<name>.out
+ * after a "=== ... maintenance starting" line, pid file and identity written at once.
  */
 export function startProcess(root: string, name: ProcessName, dataDir: string, env: NodeJS.ProcessEnv, runtime: Runtime): Started {
-  const logsDir = path.join(dataDir, 'logs');
-  fs.mkdirSync(logsDir, { recursive: true });
-  const outFile = path.join(logsDir, `${name}.out`);
-  fs.appendFileSync(outFile, `=== ${new Date().toISOString()}: maintenance starting ${name} from ${root}\n`);
-  const outStart = fs.statSync(outFile).size;
-  const out = fs.openSync(outFile, 'a');
-  const childEnv: NodeJS.ProcessEnv = { ...env, ECR_DATA_DIR: dataDir, FORCE_COLOR: '0' };
+  const childEnv: NodeJS.ProcessEnv = { ...env, ECR_RUNTIME: availableRuntime(root, name, runtime) };
   for (const key of TEST_ONLY_ENV) delete childEnv[key];
-  try {
-    const child = spawn(process.execPath, processArgs(root, name, runtime), {
-      cwd: root,
-      env: childEnv,
-      detached: true,
-      stdio: ['ignore', out, out],
-      windowsHide: true,
-    });
-    const started: Started = { name, child, pid: child.pid ?? -1, outFile, outStart };
-    child.on('exit', (code, sig) => (started.exit = sig ? `signal ${sig}` : `exit code ${code}`));
-    child.on('error', (err) => (started.exit = err.message));
-    child.unref();
-    return started;
-  } finally {
-    fs.closeSync(out);
-  }
+  delete childEnv.ECR_COMPILED;
+  const started = startProgram({ root, name, dataDir, env: childEnv, by: 'maintenance' });
+  if ('error' in started) throw new Error(`cannot start ${name} from ${root}: ${started.error}`);
+  return started;
 }
 
 /**

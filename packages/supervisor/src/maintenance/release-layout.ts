@@ -68,24 +68,81 @@ export function readCurrentLink(layout: ReleaseLayout): string | null {
   return path.resolve(layout.releasesDir, target);
 }
 
+/** The file-system calls the switch makes on `current` (replaced in tests by ones that act like Windows). */
+export interface LinkFs {
+  symlinkSync(target: string, path: string, type?: 'dir' | 'file' | 'junction'): void;
+  renameSync(from: string, to: string): void;
+  rmSync(path: string, options?: { force?: boolean; recursive?: boolean }): void;
+  existsSync(path: string): boolean;
+}
+
+export interface LinkOptions {
+  platform?: NodeJS.Platform;
+  fs?: LinkFs;
+  /** Waits between tries; default a real timer. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Back-off between tries of a step Windows refused with EPERM/EBUSY (Defender scanning a new file): ~6 s in all. */
+export const LINK_RETRY_MS = [50, 100, 200, 400, 800, 1600, 3000];
+
 /**
- * Points `current` at `target` (or removes it for null) in one step: a new link under a temporary name is
- * renamed over the old one, so a reader sees either the old release or the new one, never no link.
+ * Points `current` at `target` (or removes it for null).
+ * POSIX: a new link under a temporary name is renamed over the old one, so a reader sees either release.
+ * Windows: rename will not replace a directory, and a junction counts as one (libuv's fs.rename is MoveFileExW
+ * with MOVEFILE_REPLACE_EXISTING, which refuses a directory target: issue 14 defect 1). There the old junction is
+ * removed, then the new one made; the gap is covered by the switch runner's pid file, during which the launcher
+ * and the watchdog leave the programs alone. Each step is tried again with back-off on EPERM/EBUSY/EACCES.
  */
-export function setCurrentLink(layout: ReleaseLayout, target: string | null): void {
+export async function setCurrentLink(layout: ReleaseLayout, target: string | null, o: LinkOptions = {}): Promise<void> {
+  const platform = o.platform ?? process.platform;
+  const lfs = o.fs ?? fs;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const retry = (step: () => void) => withRetry(step, sleep);
   fs.mkdirSync(layout.releasesDir, { recursive: true });
   if (target === null) {
-    fs.rmSync(layout.currentLink, { force: true });
+    await retry(() => lfs.rmSync(layout.currentLink, { force: true }));
     return;
   }
   const absolute = path.resolve(target);
-  // A release inside releases/ is linked by its name, so the data directory can be moved as a whole.
+  // Already there (e.g. a failed switch never moved it): nothing to change, nothing to fail.
+  if (lfs.existsSync(layout.currentLink) && readCurrentLinkOrNull(layout) === absolute) return;
+  // A release inside releases/ is linked by its name, so the data directory can be moved as a whole (POSIX);
+  // a junction always holds an absolute path.
   const inside = path.dirname(absolute) === layout.releasesDir;
+  if (platform === 'win32') {
+    // rmSync on a junction removes the link, never the release it points to.
+    await retry(() => lfs.rmSync(layout.currentLink, { force: true }));
+    await retry(() => lfs.symlinkSync(absolute, layout.currentLink, 'junction'));
+    return;
+  }
   const linkText = inside ? path.basename(absolute) : absolute;
   const temp = `${layout.currentLink}.tmp-${process.pid}`;
-  fs.rmSync(temp, { force: true });
-  fs.symlinkSync(linkText, temp, process.platform === 'win32' ? 'junction' : 'dir');
-  fs.renameSync(temp, layout.currentLink);
+  await retry(() => lfs.rmSync(temp, { force: true }));
+  await retry(() => lfs.symlinkSync(linkText, temp, 'dir'));
+  await retry(() => lfs.renameSync(temp, layout.currentLink));
+}
+
+function readCurrentLinkOrNull(layout: ReleaseLayout): string | null {
+  try {
+    return readCurrentLink(layout);
+  } catch {
+    return null;
+  }
+}
+
+async function withRetry(step: () => void, sleep: (ms: number) => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      step();
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const transient = code === 'EPERM' || code === 'EBUSY' || code === 'EACCES';
+      if (!transient || attempt >= LINK_RETRY_MS.length) throw err;
+      await sleep(LINK_RETRY_MS[attempt]!);
+    }
+  }
 }
 
 /** The "version" of a release tree's root package.json. */

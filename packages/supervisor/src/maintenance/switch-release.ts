@@ -15,13 +15,15 @@ import {
   PROCESS_NAMES,
   readPid,
   startProcess,
-  stopPid,
+  stopStarted,
   stopProcess,
   preferredRuntime,
   type Runtime,
   type Started,
 } from './process-control';
-import { releaseLayout, setCurrentLink, type ReleaseLayout } from './release-layout';
+import { identityFile, writePidFile } from '@ecr/cli';
+import { ownProcessIdentity } from '@ecr/common';
+import { releaseLayout, setCurrentLink, type LinkOptions, type ReleaseLayout } from './release-layout';
 import type { UpdateStep } from './update-step';
 
 export interface SwitchJob {
@@ -41,6 +43,17 @@ export interface SwitchDeps {
   config: Pick<Config, 'bindAddress' | 'localPort' | 'terminalManagerLogin' | 'terminalManagerPwd'>;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** How `current` is changed (tests: a file system that acts like Windows). */
+  link?: LinkOptions;
+  /** Stopping and starting the programs (tests: stand-ins that record what was asked). */
+  programs?: Programs;
+}
+
+/** What the switch does to the programs. */
+export interface Programs {
+  stopBoth(layout: ReleaseLayout): Promise<void>;
+  /** Starts both from `root`; undefined once healthy at `version`, else why not. */
+  startAndWait(layout: ReleaseLayout, root: string, version: string, o: StartOptions): Promise<string | undefined>;
 }
 
 export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<UpdateStep> {
@@ -51,9 +64,14 @@ export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<U
   const runtime = job.runtime ?? preferredRuntime(env);
   const { from, to } = job;
   const { log } = deps;
+  const programs = deps.programs ?? realPrograms;
+  const startOptions: StartOptions = { api, env, runtime, timeoutMs };
   fs.mkdirSync(path.dirname(layout.switchPidFile), { recursive: true });
-  fs.writeFileSync(layout.switchPidFile, `${process.pid}\n`);
+  // With its identity: the launcher and the watchdog trust this pid only while it is this very process.
+  writePidFile(layout.switchPidFile, ownProcessIdentity());
   let step: UpdateStep;
+  /** Set once the programs were stopped: from then on, any failure must start the previous release again. */
+  let stopped = false;
   try {
     // The supervisor waited for its own payments; this also covers one that began since (never cut a payment).
     const busyFor = await waitTerminalIdle(api, job.idleTimeoutMs ?? 300_000, log);
@@ -64,20 +82,21 @@ export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<U
       return finishRecord(layout, step);
     }
     log('info', `switching from ${from.version} to ${to.version}: stopping the supervisor and tp-manager`);
-    await stopBoth(layout);
-    setCurrentLink(layout, to.root);
+    stopped = true;
+    await programs.stopBoth(layout);
+    await setCurrentLink(layout, to.root, deps.link);
     log('info', `releases/current -> ${to.root}; starting ${to.version}`);
-    const problem = await startAndWait(layout, to.root, to.version, { api, env, runtime, timeoutMs });
+    const problem = await programs.startAndWait(layout, to.root, to.version, startOptions);
     if (problem === undefined) {
       pruneReleases(layout, [to.root, from.root], log);
       step = { outcome: 'installed', message: `${to.version} installed and healthy (was ${from.version})`, from: from.version, to: to.version };
       log('info', `update ${step.message}`);
     } else {
       log('error', `update ${to.version} did not become healthy: ${problem}; rolling back to ${from.version}`);
-      await stopBoth(layout);
+      await programs.stopBoth(layout);
       fs.writeFileSync(layout.rolledBackMarker(to.version), `${problem}\nrolled back ${new Date().toISOString()}\n`);
-      setCurrentLink(layout, from.link);
-      const again = await startAndWait(layout, from.root, from.version, { api, env, runtime, timeoutMs });
+      await setCurrentLink(layout, from.link, deps.link);
+      const again = await programs.startAndWait(layout, from.root, from.version, startOptions);
       const after = again === undefined ? `${from.version} answers again` : `but ${from.version} did not become healthy either: ${again}`;
       step = {
         outcome: 'rolled-back',
@@ -88,10 +107,14 @@ export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<U
       log(again === undefined ? 'warn' : 'error', `update ${step.message}`);
     }
   } catch (err) {
-    step = { outcome: 'failed', message: `the switch to ${to.version} failed: ${(err as Error).message}`, from: from.version, to: to.version };
+    let message = `the switch to ${to.version} failed: ${(err as Error).message}`;
+    // The programs were stopped: never leave the kiosk down until the next watchdog run (issue 14 defect 1).
+    if (stopped) message += `; ${await restartPrevious(layout, job, programs, startOptions, deps)}`;
+    step = { outcome: 'failed', message, from: from.version, to: to.version };
     log('error', `update ${step.message}`);
   } finally {
     fs.rmSync(layout.switchPidFile, { force: true });
+    fs.rmSync(identityFile(layout.switchPidFile), { force: true });
   }
   return finishRecord(layout, step);
 }
@@ -109,12 +132,32 @@ async function waitTerminalIdle(api: LocalApi, maxMs: number, log: SwitchDeps['l
   return undefined;
 }
 
+/** After a failure with the programs stopped: `current` back to what it was, the previous release started. */
+async function restartPrevious(layout: ReleaseLayout, job: SwitchJob, programs: Programs, o: StartOptions, deps: SwitchDeps): Promise<string> {
+  const { from } = job;
+  let linkProblem = '';
+  try {
+    await programs.stopBoth(layout); // whatever of the new release may run
+    try {
+      await setCurrentLink(layout, from.link, deps.link);
+    } catch (err) {
+      linkProblem = ` (releases/current could not be set back: ${(err as Error).message})`;
+    }
+    const again = await programs.startAndWait(layout, from.root, from.version, o);
+    return (again === undefined ? `${from.version} runs again` : `${from.version} was started again but is not healthy: ${again}`) + linkProblem;
+  } catch (err) {
+    return `and ${from.version} could not be started again (${(err as Error).message}): the watchdog starts it at its next run`;
+  }
+}
+
 /** The supervisor first (the kiosk stops being answered), then tp-manager (which owns the terminal). */
 async function stopBoth(layout: ReleaseLayout): Promise<void> {
   for (const name of [...PROCESS_NAMES].reverse()) await stopProcess(layout.pidFile(name));
 }
 
-interface StartOptions {
+const realPrograms: Programs = { stopBoth, startAndWait };
+
+export interface StartOptions {
   api: LocalApi;
   env: NodeJS.ProcessEnv;
   runtime: Runtime;
@@ -127,7 +170,7 @@ async function startAndWait(layout: ReleaseLayout, root: string, version: string
   const problem = await waitHealthy(layout, started, o.api, version, o.timeoutMs);
   if (problem !== undefined) {
     // Stop what this start left running, even a process that has not written its pid file yet.
-    for (const s of [...started].reverse()) await stopPid(s.pid);
+    for (const s of [...started].reverse()) await stopStarted(s, layout.dataDir);
   }
   return problem;
 }

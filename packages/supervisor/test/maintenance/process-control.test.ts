@@ -90,6 +90,7 @@ describe('process control (switch runner)', () => {
     program('tp-manager', '');
     fs.mkdirSync(path.join(root, 'packages', 'tp-manager', 'src'), { recursive: true });
     fs.writeFileSync(path.join(root, 'packages', 'tp-manager', 'src', 'main.ts'), '');
+    fs.mkdirSync(path.join(root, 'node_modules', 'tsx'), { recursive: true }); // the sources need tsx
     const flags = [...NODE_RUNTIME_FLAGS];
     expect(processArgs(root, 'tp-manager', 'compiled')).toEqual([...flags, path.join(root, 'packages', 'tp-manager', 'dist', 'main.js')]);
     expect(processArgs(root, 'tp-manager', 'source')).toEqual([...flags, '--conditions=source', '--import', 'tsx', path.join(root, 'packages', 'tp-manager', 'src', 'main.ts')]);
