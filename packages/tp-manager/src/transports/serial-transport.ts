@@ -24,7 +24,7 @@ export class SerialTransport extends EventEmitter implements ByteTransport {
 
   open(): Promise<void> {
     const { path, baudRate, dataBits, parity, stopBits } = this.settings;
-    const port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+    const port = new SerialPort({ path: serialLibraryPath(path), baudRate, dataBits, parity, stopBits, autoOpen: false });
     return new Promise((resolve, reject) => {
       port.open((err) => {
         if (err) return reject(new Error(explainOpenError(path, err)));
@@ -53,9 +53,32 @@ export class SerialTransport extends EventEmitter implements ByteTransport {
   }
 }
 
-/** One line a technician can act on (the seed's troubleshooting: wrong port, dialout group). */
-export function explainOpenError(path: string, err: Error): string {
+/**
+ * The path as the serial library wants it. On Windows, @serialport/bindings-cpp prepends "\\.\" itself
+ * (serialport_win.cpp, OpenBaton::Execute: "path ... has the form COMx ... We want to prepend \\\\.\\ to it",
+ * copying at most 10 characters), so a SERIAL_PORT written \\.\COM10 would be opened as \\.\\\.\COM10, which
+ * never opens: the library gets COM10 (issue 14 defect 7). The config loader accepts both spellings.
+ */
+export function serialLibraryPath(path: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform !== 'win32') return path;
+  const com = /^\\\\[.?]\\(COM\d+)$/i.exec(path);
+  return com ? com[1]!.toUpperCase() : path;
+}
+
+/**
+ * One line a technician can act on. Linux: a wrong port, the dialout group. Windows (bindings-cpp's texts,
+ * "Opening COM8: Access denied" / "File not found"): a COM port held by another program, or not there.
+ */
+export function explainOpenError(path: string, err: Error, platform: NodeJS.Platform = process.platform): string {
   const m = err.message;
+  if (platform === 'win32') {
+    if (/Access denied/i.test(m)) {
+      return `${path} is in use by another program (Windows answered "Access denied"): close the terminal's own tool or another tp-manager, or unplug and replug the USB cable; Device Manager shows the port`;
+    }
+    if (/File not found|cannot find/i.test(m)) {
+      return `${path} not found: check SERIAL_PORT against Device Manager (Ports (COM & LPT)) and that the terminal is plugged in and powered`;
+    }
+  }
   if (/ENOENT|No such file|cannot find|File not found/i.test(m)) {
     return `serial device ${path} not found: check SERIAL_PORT and that the terminal is plugged in and powered`;
   }
