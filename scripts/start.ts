@@ -5,12 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { NODE_RUNTIME_FLAGS, readProcessArgs } from '@ecr/common';
+import { programCommand } from '@ecr/cli';
+import { readProcessArgs } from '@ecr/common';
 
 const USAGE = `usage: npm start [-- -h|--help]
 Runs tp-manager and the supervisor in the foreground with the data directory's config.txt ($ECR_DATA_DIR, else
 data/); Ctrl-C stops both. A program that stops is started again after 2 s, unless it stopped during its start.
-ECR_COMPILED=1 runs the compiled JavaScript (npm run build) instead of the TypeScript sources.`;
+The TypeScript sources run, unless ECR_RUNTIME=compiled (or ECR_COMPILED=1) asks for the build (npm run build).`;
 
 // Arguments before anything starts: --help starts nothing.
 const args = readProcessArgs(process.argv.slice(2));
@@ -28,11 +29,15 @@ const names = ['tp-manager', 'supervisor'] as const;
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
+/** The launcher's one rule (packages/cli, programCommand); npm start is a developer's: the sources by default. */
 function entry(name: string): string[] {
-  const compiled = process.env.ECR_COMPILED === '1';
-  return compiled
-    ? [...NODE_RUNTIME_FLAGS, path.join(root, 'packages', name, 'dist', 'main.js')]
-    : [...NODE_RUNTIME_FLAGS, '--conditions=source', '--import', 'tsx', path.join(root, 'packages', name, 'src', 'main.ts')];
+  const runtime = process.env.ECR_RUNTIME?.trim() || (process.env.ECR_COMPILED === '1' ? 'compiled' : 'source');
+  const command = programCommand(root, name, { ...process.env, ECR_RUNTIME: runtime });
+  if ('error' in command) {
+    console.error(`start: ${command.error}`);
+    process.exit(1);
+  }
+  return command.args;
 }
 
 function start(name: string): void {
