@@ -182,6 +182,37 @@ describe('ZVT driver over TCP', () => {
     });
   });
 
+  test('money rule 3: a late answer goes to the payment the terminal ran, and a payment of the same amount after one left unknown gets its own', async () => {
+    await withZvt(
+      async ({ terminal, runner, journal }) => {
+        terminal.onCommand = (apdu) => (apdu.instr === 0x01 ? [ACK, zvt.encodeIntermediateStatus(0x0a)] : [ACK]);
+        const slow = { ...payment(1000), timeoutMs: 300 };
+        // The customer is slow: the kiosk is told the outcome is not known yet; the terminal keeps the payment open.
+        expect((await runner.pay(slow)).result).toMatchObject({ connectorCode: 'terminal-timeout' });
+        terminal.send(zvt.encodeStatusInformation({ resultCode: 0, amount: 1000, currencyNumeric: '978' }));
+        await waitFor(() => terminal.ecrAcks === 3);
+        terminal.send(zvt.encodeCompletion());
+        await waitFor(() => journal.get(slow.id)?.result?.outcome === 'approved');
+
+        // A terminal that never acknowledges: that payment stays "not known yet", waiting for reconciliation.
+        terminal.onCommand = () => [];
+        const silent = payment(1000);
+        expect((await runner.pay(silent)).result).toMatchObject({ connectorCode: 'terminal-timeout' });
+
+        // The next payment of the same amount: its answer is its own, not "one of two payments waiting".
+        terminal.onCommand = (apdu) => (apdu.instr === 0x01 ? [ACK, zvt.encodeStatusInformation({ resultCode: 0, amount: 1000, currencyNumeric: '978' })] : [ACK]);
+        const acks = terminal.ecrAcks;
+        const next = runner.pay(payment(1000));
+        await waitFor(() => terminal.ecrAcks === acks + 1);
+        terminal.send(zvt.encodeCompletion());
+        expect((await next).result).toMatchObject({ outcome: 'approved', amount: 1000 });
+        expect(journal.get(silent.id)!.result).toMatchObject({ connectorCode: 'terminal-timeout' });
+        expect(journal.unattributed(10)).toEqual([]);
+      },
+      { ackTimeoutMs: 300 },
+    );
+  });
+
   test('money rule 3: a result the terminal sends outside any payment is acknowledged and kept unattributed, credited to no order', async () => {
     await withZvt(async ({ terminal, journal }) => {
       const before = terminal.ecrAcks;

@@ -7,9 +7,9 @@
  *   succeeded yet (zvt.md "Sequences": the config byte asks for intermediate status and ECR control).
  * - One command at a time (money rule 2): a payment, a status enquiry or an end of day asked for while another
  *   runs is refused before anything is written.
- * - ZVT answers carry no reference: the session ties a terminal message to the command it runs; a message
- *   outside any command is 'unsolicited', acknowledged and handed to whoever keeps unattributed answers
- *   (money rule 3), never credited.
+ * - ZVT answers carry no reference: the session ties a terminal message to the command it runs, and a
+ *   payment's end goes out with the reference the runner gave that payment; a message outside any command is
+ *   'unsolicited', acknowledged and handed to whoever keeps unattributed answers (money rule 3), never credited.
  * - /cancel is 06 B0; the payment ends only with the terminal's own answer (06 1E 6C as a rule).
  */
 import { EventEmitter } from 'node:events';
@@ -75,7 +75,8 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
   readonly label = 'ZVT';
   private readonly session: zvt.ZvtEcrSession;
   private timer?: NodeJS.Timeout;
-  private payment?: { taken: Waiter<void>; accepted: boolean; linkFailed: boolean };
+  /** reference: the runner's reference of the payment the session runs; its answer carries it. */
+  private payment?: { reference: string; taken: Waiter<void>; accepted: boolean; linkFailed: boolean };
   private admin?: { command: AdminCommand; done: Waiter<zvt.ZvtCommandResult> };
   private registered = false;
   private registering?: Promise<boolean>;
@@ -122,7 +123,7 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
     }
     this.assertFree('a payment');
     return new Promise<void>((resolve, reject) => {
-      this.payment = { taken: { resolve, reject }, accepted: false, linkFailed: false };
+      this.payment = { reference: request.reference, taken: { resolve, reject }, accepted: false, linkFailed: false };
       this.lastDisplay = undefined;
       this.apply(this.session.pay({ amount: request.amount, currencyNumeric: request.currencyNumeric }, performance.now()), 'payment');
     });
@@ -357,7 +358,7 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
       payment.taken.resolve();
     }
     // After the runner saw the payment taken (a resolved promise runs first): only then is this its answer.
-    setImmediate(() => this.emit('answer', zvtPaymentAnswer(result)));
+    setImmediate(() => this.emit('answer', zvtPaymentAnswer(result, payment.reference)));
     if (!this.registered) void this.register();
   }
 

@@ -8,12 +8,19 @@ import type { zvt } from '@ecr/protocol';
 import type { DecodedAnswer } from './terminal-driver';
 
 /**
- * A payment's end as a terminal answer. ZVT answers echo no reference (ref undefined): the session's own
- * sequence ties them to the payment it ran, and the runner credits them to that payment (money rule 3).
+ * A payment's end as a terminal answer. ZVT answers echo no reference, but the session's own sequence ties
+ * them to the payment it ran: `ref` is that payment's reference (the one the runner gave the driver), so the
+ * runner credits the answer to it and to no other, even when another payment of the same amount was left
+ * waiting (money rule 3).
  * 'unknown' (no acknowledgement, no answer in time, an approval then an abort, an approval of another amount
  * or currency) is the placeholder "answer not known": the kiosk is told 599, never Failure (money rules 1, 4).
  */
-export function zvtPaymentAnswer(r: zvt.ZvtPaymentResult): DecodedAnswer {
+export function zvtPaymentAnswer(r: zvt.ZvtPaymentResult, ref?: string): DecodedAnswer {
+  const answer = paymentAnswer(r);
+  return ref === undefined ? answer : { ...answer, ref };
+}
+
+function paymentAnswer(r: zvt.ZvtPaymentResult): DecodedAnswer {
   const base = { amount: r.amount ?? r.requestedAmount, currencyNumeric: r.currencyNumeric ?? r.requestedCurrency ?? '' };
   switch (r.outcome) {
     case 'approved':
