@@ -1,8 +1,11 @@
 /**
  * The kiosk-facing shapes of the local API contract (hipay-unattended-ecr-connector.swagger.yaml), as the
- * service produces them. The JSON Schemas that validate requests live in http/schemas.ts.
+ * service produces them. An answer's type is derived from its JSON Schema in http/schemas.ts (the one the
+ * OpenAPI description serves); the validated order and the HiPay shapes below are what a request becomes
+ * after validation and conversion, so they are not a schema's type.
  */
-import type { Currency, Receipt } from '@ecr/common';
+import type { Currency } from '@ecr/common';
+import type { SchemaValue } from './http/schemas';
 
 export type CustomData = Record<string, string | number | boolean>;
 
@@ -43,17 +46,5 @@ export interface ValidatedOrder {
   customData?: CustomData;
 }
 
-/** One element of the POST /order answer array (and of GET /order/{orderId}). */
-export interface OrderResponse {
-  status: 'Success' | 'Failure';
-  error: string | null;
-  receipt: Receipt | null;
-  ticket: string | null;
-  amount: number;
-  currency: string;
-  orderId: string;
-  basket: unknown;
-  customer: unknown;
-  customData: unknown;
-  notificationHipaySent: boolean;
-}
+/** One element of the POST /order answer array (and of GET /order/{orderId}): the OrderResponse schema's type. */
+export type OrderResponse = SchemaValue<'OrderResponse'>;

@@ -4,14 +4,14 @@
  */
 import express, { type RequestHandler } from 'express';
 import type { ConnectorService } from '../service';
-import { metricsHandler, type MetricsSource } from '../metrics/metrics-route';
+import type { MetricsSource } from '../metrics/metrics-route';
 import { basicAuthMiddleware } from './auth';
 import { errorMiddleware, methodNotAllowed, notFound } from './errors';
 import type { HttpLogger } from './logger';
 import { buildOpenApi } from './openapi';
 import { orderBodyParsers } from './order-body';
 import { requestLog } from './request-log';
-import { ROUTE_SPECS, expressPath, type RouteSpec } from './route-specs';
+import { ROUTE_SPECS, expressPath, type OperationId, type RouteSpec } from './route-specs';
 import { createHandlers, type Handler } from './routes';
 
 export interface AppDeps {
@@ -33,16 +33,18 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-function answer(handler: Handler): RequestHandler {
+function answer(spec: RouteSpec, handler: Handler): RequestHandler {
   return async (req, res) => {
     const body = await handler(req, res);
     // A handler may choose another success status (GET /health: 503 when the connector cannot pay).
-    res.status(typeof res.locals.status === 'number' ? res.locals.status : 200).json(body);
+    res.status(typeof res.locals.status === 'number' ? res.locals.status : 200);
+    if (spec.okMediaType === undefined) res.json(body);
+    else res.type(typeof res.locals.contentType === 'string' ? res.locals.contentType : spec.okMediaType).send(body);
   };
 }
 
 /** The methods a path serves, as an Allow header lists them. */
-function allowedMethods(specs: RouteSpec[]): string[] {
+function allowedMethods(specs: readonly RouteSpec[]): string[] {
   return specs.flatMap((s) => (s.method === 'get' && !s.sideEffects ? ['GET', 'HEAD'] : [s.method.toUpperCase()]));
 }
 
@@ -56,17 +58,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(noStore);
   app.use(basicAuthMiddleware(deps.login, deps.password));
 
-  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics));
-
-  const handlers = createHandlers({ service: deps.service, logger: deps.logger, openapi: buildOpenApi(deps.version) });
-  const byPath = new Map<string, RouteSpec[]>();
+  const handlers: Record<OperationId, Handler> = createHandlers({
+    service: deps.service,
+    logger: deps.logger,
+    openapi: buildOpenApi(deps.version),
+    metrics: deps.metrics,
+  });
+  const byPath = new Map<string, (typeof ROUTE_SPECS)[number][]>();
   for (const spec of ROUTE_SPECS) byPath.set(spec.path, [...(byPath.get(spec.path) ?? []), spec]);
 
   for (const [path, specs] of byPath) {
     const route = expressPath(path);
     const refuse = methodNotAllowed(allowedMethods(specs));
     for (const spec of specs) {
-      const handler = answer(handlers[spec.operationId]);
+      const handler = answer(spec, handlers[spec.operationId]);
       if (spec.method === 'post') {
         app.post(route, ...orderBodyParsers(bodyLimit), handler);
       } else {

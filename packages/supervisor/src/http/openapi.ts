@@ -17,25 +17,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   599: 'The terminal or tp-manager did not answer ("Connection time out" when the terminal timed out).',
 };
 
-/** The seed's example, with the contract's e-mail address. */
-export const ORDER_EXAMPLE = {
-  amount: 100,
-  orderId: 'Order_12345',
-  currency: 'EUR',
-  basket: {
-    european_article_numbering: 4711892728946,
-    product_reference: 'NF-a1690',
-    type: 'good',
-    quantity: 1,
-    name: 'My first product',
-    unit_price: 8.99,
-    tax_rate: 0,
-    discount: 0,
-    total_amount: 8.99,
-  },
-  customer: { id: 283749291, firstname: 'John', lastname: 'Doe', email: 'johnDoe@test.com' },
-  customData: { shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 },
-};
+export { ORDER_EXAMPLE } from './route-specs';
 
 function jsonContent(schema: JsonSchema): JsonSchema {
   return { 'application/json': { schema } };
@@ -46,9 +28,37 @@ function errorResponse(status: number): JsonSchema {
   return { description: STATUS_DESCRIPTIONS[status] ?? 'Error.', content: jsonContent(schema) };
 }
 
+/** GET /health answers 503 with the same report as 200, its status "fail": not an error body. */
+const HEALTH_FAIL = {
+  description: 'status "fail": no payment can be taken (tp-manager does not answer, or its journal cannot be written). The watchdog and Docker read it.',
+  content: jsonContent(arrayOf('HealthReport', { minItems: 1, maxItems: 1 })),
+};
+
+function okResponse(spec: RouteSpec): JsonSchema {
+  const content = spec.okMediaType === undefined ? jsonContent(spec.ok) : { [spec.okMediaType]: { schema: spec.ok } };
+  return { description: 'OK', content };
+}
+
+function requestBody(request: NonNullable<RouteSpec['request']>): JsonSchema {
+  const nested = { style: 'deepObject', explode: true };
+  const example = request.example === undefined ? {} : { examples: { seed: { summary: "The seed guide's example", value: request.example } } };
+  return {
+    required: true,
+    content: {
+      'application/json': { schema: ref(request.schema), ...example },
+      'application/x-www-form-urlencoded': {
+        schema: ref(request.schema),
+        encoding: Object.fromEntries(request.formNested.map((field) => [field, nested])),
+      },
+    },
+  };
+}
+
 function operation(spec: RouteSpec): JsonSchema {
-  const responses: Record<string, JsonSchema> = { '200': { description: 'OK', content: jsonContent(spec.ok) } };
-  for (const status of [...spec.errors, 401, 500].sort((a, b) => a - b)) responses[String(status)] = errorResponse(status);
+  const responses: Record<string, JsonSchema> = { '200': okResponse(spec) };
+  for (const status of [...spec.errors, 401, 500].sort((a, b) => a - b)) {
+    responses[String(status)] = spec.operationId === 'health' && status === 503 ? HEALTH_FAIL : errorResponse(status);
+  }
   const op: JsonSchema = {
     operationId: spec.operationId,
     summary: spec.summary,
@@ -58,25 +68,16 @@ function operation(spec: RouteSpec): JsonSchema {
   };
   const params = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
   if (params.length > 0) op.parameters = params;
-  if (spec.operationId === 'orderUnattendedTerminal') {
-    const nested = { style: 'deepObject', explode: true };
-    op.requestBody = {
-      required: true,
-      content: {
-        'application/json': { schema: ref('OrderQuery'), examples: { seed: { summary: "The seed guide's example", value: ORDER_EXAMPLE } } },
-        'application/x-www-form-urlencoded': {
-          schema: ref('OrderQuery'),
-          encoding: { basket: nested, customer: nested, customData: nested },
-        },
-      },
-    };
-  }
+  if (spec.request) op.requestBody = requestBody(spec.request);
   return op;
 }
 
 export function buildOpenApi(version: string): OpenApiDocument {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const spec of ROUTE_SPECS) (paths[spec.path] ??= {})[spec.method] = operation(spec);
+  for (const spec of ROUTE_SPECS) {
+    paths[spec.path] ??= {};
+    paths[spec.path]![spec.method] = operation(spec);
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -85,7 +86,19 @@ export function buildOpenApi(version: string): OpenApiDocument {
       description:
         "Compatible with HiPay's Unattended ECR Connector contract. Every answer is a JSON array, errors too: " +
         '[{"error":"..."}]. Amounts are integers in minor units of the currency.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    servers: [
+      { url: '/', description: 'The supervisor that serves this document' },
+      {
+        url: 'http://{host}:{port}',
+        description: 'A supervisor as config.txt places it',
+        variables: {
+          host: { default: '127.0.0.1', description: 'BIND_ADDRESS' },
+          port: { default: '8080', description: 'LOCAL_PORT' },
+        },
+      },
+    ],
     security: [{ basicAuth: [] }],
     tags: [
       { name: 'merchants', description: 'Payments and orders' },

@@ -1,41 +1,60 @@
 /**
- * What each route is, for both the app (mounting, Allow headers) and the OpenAPI description: one list, so the
- * served description cannot name a route the app lacks or miss one it has.
+ * What each route is, for the app (mounting, Allow headers, the type each handler must answer) and for the
+ * OpenAPI description: one list with the request and response schemas on it, so the served description cannot
+ * name a route the app lacks or miss one it has, and a handler cannot answer what its schema does not describe.
  */
-import { arrayOf, type JsonSchema } from './schemas';
-
-export type OperationId =
-  | 'orderUnattendedTerminal'
-  | 'getOrder'
-  | 'cancelTransaction'
-  | 'stopTerminalManager'
-  | 'resetTerminal'
-  | 'versionTerminalManager'
-  | 'configTerminal'
-  | 'doTlc'
-  | 'checkStatus'
-  | 'health'
-  | 'openapi';
+import type { SchemaType } from './schema-type';
+import { arrayOf, type Components, type JsonSchema, type SchemaName } from './schemas';
 
 export interface RouteSpec {
-  operationId: OperationId;
-  method: 'get' | 'post';
+  readonly operationId: string;
+  readonly method: 'get' | 'post';
   /** OpenAPI form: /order/{orderId}. */
-  path: string;
-  summary: string;
-  description: string;
-  tag: 'merchants' | 'maintenance' | 'monitoring';
+  readonly path: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly tag: 'merchants' | 'maintenance' | 'monitoring';
   /** Calling it does something (GET /stop...): HEAD is refused instead of repeating it. */
-  sideEffects: boolean;
+  readonly sideEffects: boolean;
+  /**
+   * The request body: its component schema (the one that validates it), sent as JSON or as a form whose
+   * `formNested` fields may be bracket-nested (basket[0][name]=...).
+   */
+  readonly request?: { readonly schema: SchemaName; readonly formNested: readonly string[]; readonly example?: unknown };
   /** Schema of the 200 body. */
-  ok: JsonSchema;
+  readonly ok: JsonSchema;
+  /** Media type of the 200 body when it is not JSON (GET /metrics). */
+  readonly okMediaType?: 'text/plain';
   /** Error statuses besides 401 and 500, which every route may answer. */
-  errors: number[];
+  readonly errors: readonly number[];
 }
 
-const TERMINAL_ERRORS = [409, 501, 599];
+const TERMINAL_ERRORS = [409, 501, 599] as const;
 
-export const ROUTE_SPECS: RouteSpec[] = [
+/** The seed's example, with the contract's e-mail address. */
+export const ORDER_EXAMPLE = {
+  amount: 100,
+  orderId: 'Order_12345',
+  currency: 'EUR',
+  basket: {
+    european_article_numbering: 4711892728946,
+    product_reference: 'NF-a1690',
+    type: 'good',
+    quantity: 1,
+    name: 'My first product',
+    unit_price: 8.99,
+    tax_rate: 0,
+    discount: 0,
+    total_amount: 8.99,
+  },
+  customer: { id: 283749291, firstname: 'John', lastname: 'Doe', email: 'johnDoe@test.com' },
+  customData: { shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 },
+};
+
+/** An answer that is always []: nothing to say beyond the status. */
+const EMPTY_ANSWER = { type: 'array', maxItems: 0, items: {} } as const;
+
+export const ROUTE_SPECS = [
   {
     operationId: 'orderUnattendedTerminal',
     method: 'post',
@@ -48,6 +67,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
       'GET /order/{orderId}.',
     tag: 'merchants',
     sideEffects: true,
+    request: { schema: 'OrderQuery', formNested: ['basket', 'customer', 'customData'], example: ORDER_EXAMPLE },
     ok: arrayOf('OrderResponse', { minItems: 1, maxItems: 1 }),
     errors: [400, 409, 413, 415, 501, 503, 599],
   },
@@ -87,7 +107,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     description: 'Answers [] once the stop is under way; 409 while a payment is in progress (nothing is stopped).',
     tag: 'maintenance',
     sideEffects: true,
-    ok: { type: 'array', maxItems: 0 },
+    ok: EMPTY_ANSWER,
     errors: TERMINAL_ERRORS,
   },
   {
@@ -98,7 +118,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     description: 'Answers [] when the terminal accepted.',
     tag: 'maintenance',
     sideEffects: true,
-    ok: { type: 'array', maxItems: 0 },
+    ok: EMPTY_ANSWER,
     errors: TERMINAL_ERRORS,
   },
   {
@@ -156,6 +176,22 @@ export const ROUTE_SPECS: RouteSpec[] = [
     tag: 'monitoring',
     sideEffects: false,
     ok: arrayOf('HealthReport', { minItems: 1, maxItems: 1 }),
+    // 503 carries the same report, with status "fail": described apart from the error answers (openapi.ts).
+    errors: [503],
+  },
+  {
+    operationId: 'metrics',
+    method: 'get',
+    path: '/metrics',
+    summary: 'Metrics for Prometheus',
+    description:
+      'The Prometheus text format (0.0.4): payments by outcome, payment duration (terminal and connector apart), HiPay ' +
+      'deliveries, outbox backlog, outcome-unknown orders, terminal link, tp-manager liveness, process metrics. ' +
+      'Behind the same Basic auth as every route.',
+    tag: 'monitoring',
+    sideEffects: false,
+    ok: { type: 'string', examples: ['ecr_payments_total{outcome="success"} 1'] },
+    okMediaType: 'text/plain',
     errors: [],
   },
   {
@@ -169,7 +205,14 @@ export const ROUTE_SPECS: RouteSpec[] = [
     ok: { type: 'object', required: ['openapi', 'info', 'paths', 'components'] },
     errors: [],
   },
-];
+] as const satisfies readonly RouteSpec[];
+
+export type OperationId = (typeof ROUTE_SPECS)[number]['operationId'];
+
+type SpecOf<Id extends OperationId> = Extract<(typeof ROUTE_SPECS)[number], { operationId: Id }>;
+
+/** The 200 body of an operation, as the schema on its spec describes it. */
+export type OkBody<Id extends OperationId> = SchemaType<SpecOf<Id>['ok'], Components>;
 
 /** The Express path of an OpenAPI path: /order/{orderId} -> /order/:orderId. */
 export function expressPath(openapiPath: string): string {

@@ -1,6 +1,8 @@
 /**
  * The handler of each operation: validate, call one ConnectorService method, shape the answer as the contract
- * wants (always an array). Failures are thrown and answered by errors.ts.
+ * wants (always an array). Each handler answers the type its route spec's schema describes (OkBody), so an
+ * answer cannot drift from the served description without a compile error. Failures are thrown and answered
+ * by errors.ts.
  */
 import type { Request, Response } from 'express';
 import type { OrderResponse } from '../contract';
@@ -10,16 +12,21 @@ import type { HttpLogger } from './logger';
 import type { OpenApiDocument } from './openapi';
 import { bodySource } from './order-body';
 import { parseOrderRequest } from './order-request';
-import type { OperationId } from './route-specs';
+import type { MetricsSource } from '../metrics/metrics-route';
+import type { OkBody, OperationId } from './route-specs';
 import { ORDER_ID_MAX_LENGTH, ORDER_ID_PATTERN, ORDER_ID_RULE } from './schemas';
 import { describeValue } from './describe-value';
 
-export type Handler = (req: Request, res: Response) => Promise<unknown>;
+export type Handler<Body = unknown> = (req: Request, res: Response) => Promise<Body>;
+
+export type Handlers = { [Id in OperationId]: Handler<OkBody<Id>> };
 
 export interface HandlerDeps {
   service: ConnectorService;
   logger: HttpLogger;
   openapi: OpenApiDocument;
+  /** GET /metrics answers 404 without it. */
+  metrics?: MetricsSource;
 }
 
 /** Exactly the contract's keys, none missing: an absent echo is null, not a vanished key. */
@@ -39,7 +46,7 @@ export function shapeOrderResponse(r: OrderResponse): OrderResponse {
   };
 }
 
-function shapeStoredOrder(orderId: string, stored: StoredOrder): Record<string, unknown> {
+function shapeStoredOrder(orderId: string, stored: StoredOrder): OkBody<'getOrder'>[number] {
   const answer = stored.response ? shapeOrderResponse(stored.response) : { orderId };
   return { ...answer, orderState: stored.state, hipay: stored.hipay };
 }
@@ -55,7 +62,7 @@ function isConnectorCode(err: unknown, code: string): boolean {
   return err instanceof Error && err.name === 'ConnectorError' && (err as { code?: unknown }).code === code;
 }
 
-export function createHandlers({ service, logger, openapi }: HandlerDeps): Record<OperationId, Handler> {
+export function createHandlers({ service, logger, openapi, metrics }: HandlerDeps): Handlers {
   return {
     async orderUnattendedTerminal(req, res) {
       const { order, orderIdGenerated, basketDropped, customerDropped, ignoredFields } = parseOrderRequest(req.body, bodySource(req));
@@ -119,6 +126,13 @@ export function createHandlers({ service, logger, openapi }: HandlerDeps): Recor
       // 'fail': no payment can be taken; the watchdog's probe and Docker's health check read the 503.
       if (report.status === 'fail') res.locals.status = 503;
       return [report];
+    },
+
+    async metrics(_req, res) {
+      if (!metrics) throw new HttpError(404, 'GET /metrics is not enabled in this supervisor');
+      // The text format's own media type (with its version), not plain text/plain.
+      res.locals.contentType = metrics.contentType;
+      return metrics.text();
     },
 
     async openapi() {

@@ -5,6 +5,7 @@
  */
 import * as currencyCodes from 'currency-codes';
 import { RECEIPT_KEYS, currencyByAlpha, type ReceiptKey } from '@ecr/common';
+import type { SchemaType } from './schema-type';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -26,18 +27,44 @@ export const CURRENCY_CODES: string[] = currencyCodes
   .filter((code) => currencyByAlpha(code) !== undefined)
   .sort();
 
-export function ref(name: SchemaName): JsonSchema {
+/**
+ * The names of the component schemas. Written out, not read off COMPONENT_SCHEMAS, because the schemas' own
+ * $refs are typed with them; `satisfies` below keeps the list and the components the same set.
+ */
+export type SchemaName =
+  | 'OrderQuery'
+  | 'BasketItem'
+  | 'Customer'
+  | 'CustomData'
+  | 'OrderResponse'
+  | 'Receipt'
+  | 'OrderStatus'
+  | 'HipayDelivery'
+  | 'VersionResponse'
+  | 'ConfigResponse'
+  | 'TlcResponse'
+  | 'AppTlcStatus'
+  | 'CheckResponse'
+  | 'HealthReport'
+  | 'ErrorResponse'
+  | 'AuthentificationErrorResponse';
+
+/** A reference to a component schema, typed with its name so SchemaType (schema-type.ts) can follow it. */
+export function ref<const Name extends SchemaName>(name: Name): { readonly $ref: `#/components/schemas/${Name}` } {
   return { $ref: `#/components/schemas/${name}` };
 }
 
 /** An answer body: the contract wraps every answer, errors too, in an array. */
-export function arrayOf(name: SchemaName, bounds: { minItems?: number; maxItems?: number } = {}): JsonSchema {
-  return { type: 'array', items: ref(name), ...bounds };
+export function arrayOf<const Name extends SchemaName, const Bounds extends { minItems?: number; maxItems?: number } = Record<never, never>>(
+  name: Name,
+  bounds: Bounds = {} as Bounds,
+) {
+  return { type: 'array', items: ref(name), ...bounds } as const;
 }
 
-const nullable = (type: string | string[]): string[] => [...(Array.isArray(type) ? type : [type]), 'null'];
+const nullable = <const Type extends string>(type: Type) => [type, 'null'] as const;
 
-const OrderQuery: JsonSchema = {
+const OrderQuery = {
   type: 'object',
   description:
     'A payment request, sent as JSON or as application/x-www-form-urlencoded. Optional fields may be null, meaning ' +
@@ -71,7 +98,7 @@ const OrderQuery: JsonSchema = {
       examples: ['EUR'],
     },
     basket: {
-      anyOf: [ref('BasketItem'), { type: 'array', items: ref('BasketItem') }, { type: nullable(['object', 'array']) }],
+      anyOf: [ref('BasketItem'), { type: 'array', items: ref('BasketItem') }, { type: ['object', 'array', 'null'], items: {} }],
       description:
         'Shopping cart: one item or an array of items. If an item does not match BasketItem, or the total_amount ' +
         'values (major units) do not add up to amount, the payment still goes ahead and the HiPay order gets an empty ' +
@@ -81,9 +108,9 @@ const OrderQuery: JsonSchema = {
     customData: ref('CustomData'),
   },
   additionalProperties: true,
-};
+} as const satisfies JsonSchema;
 
-const BasketItem: JsonSchema = {
+const BasketItem = {
   type: 'object',
   description: 'One item of the cart, as HiPay\'s Order API wants it.',
   required: ['product_reference', 'type', 'quantity', 'name', 'unit_price', 'tax_rate', 'total_amount'],
@@ -107,11 +134,11 @@ const BasketItem: JsonSchema = {
     },
   },
   additionalProperties: true,
-};
+} as const satisfies JsonSchema;
 
 // Customer data never blocks a payment: the field types below are what HiPay gets; a field that does not fit
 // (or an e-mail HiPay would refuse) is left out of the HiPay order with a warning, never a 400 (customer.ts).
-const Customer: JsonSchema = {
+const Customer = {
   type: nullable('object'),
   description:
     'Customer information, forwarded to HiPay. A numeric id is forwarded as a string; firstName/lastName (the guide) ' +
@@ -125,14 +152,14 @@ const Customer: JsonSchema = {
     email: { description: 'An e-mail address (name@domain.tld, no spaces).', examples: ['johnDoe@test.com'] },
   },
   additionalProperties: true,
-};
+} as const satisfies JsonSchema;
 
-const CustomData: JsonSchema = {
+const CustomData = {
   type: nullable('object'),
   description: "Values to find again in HiPay's back office: boolean, integer, float or string only. Card numbers found in them are masked.",
   additionalProperties: { type: ['boolean', 'number', 'string'] },
   examples: [{ shop: 'Opera', vendor: 'Mario', newCustomer: true, event: 42 }],
-};
+} as const satisfies JsonSchema;
 
 const RECEIPT_DESCRIPTIONS: Record<ReceiptKey, string> = {
   ticketHeader: 'Ticket header of the transaction.',
@@ -169,15 +196,17 @@ const RECEIPT_DESCRIPTIONS: Record<ReceiptKey, string> = {
   label: 'Application label (card brand).',
 };
 
-const Receipt: JsonSchema = {
+const Receipt = {
   type: 'object',
   description: 'Every key is always present; a value the terminal did not give is blanks of the field\'s width.',
-  required: [...RECEIPT_KEYS],
-  properties: Object.fromEntries(RECEIPT_KEYS.map((key) => [key, { type: 'string', description: RECEIPT_DESCRIPTIONS[key] }])),
+  required: RECEIPT_KEYS,
+  properties: Object.fromEntries(RECEIPT_KEYS.map((key) => [key, { type: 'string', description: RECEIPT_DESCRIPTIONS[key] }])) as {
+    [Key in ReceiptKey]: { type: 'string'; description: string };
+  },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const orderResponseProperties: Record<string, JsonSchema> = {
+const orderResponseProperties = {
   status: { type: 'string', enum: ['Success', 'Failure'], description: 'Failure: declined, abandoned or cancelled; error says why.' },
   error: { type: nullable('string'), description: 'Why the payment failed; null on success.' },
   receipt: { anyOf: [ref('Receipt'), { type: 'null' }] },
@@ -189,16 +218,16 @@ const orderResponseProperties: Record<string, JsonSchema> = {
   customer: { description: 'The customer as sent, or null.' },
   customData: { description: 'The custom data as sent, or null.' },
   notificationHipaySent: { type: 'boolean', description: 'Whether HiPay has confirmed the order.' },
-};
+} as const satisfies Record<string, JsonSchema>;
 
-const OrderResponse: JsonSchema = {
+const OrderResponse = {
   type: 'object',
-  required: Object.keys(orderResponseProperties),
+  required: Object.keys(orderResponseProperties) as (keyof typeof orderResponseProperties)[],
   properties: orderResponseProperties,
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const HipayDelivery: JsonSchema = {
+const HipayDelivery = {
   type: 'object',
   description: 'Delivery of the order to HiPay (the outbox keeps trying until HiPay confirms).',
   required: ['state', 'attempts'],
@@ -210,9 +239,9 @@ const HipayDelivery: JsonSchema = {
     transactionReference: { type: 'string' },
   },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const OrderStatus: JsonSchema = {
+const OrderStatus = {
   type: 'object',
   description:
     'A stored order: the POST /order answer (absent while the terminal has not answered) plus orderState and the ' +
@@ -230,9 +259,9 @@ const OrderStatus: JsonSchema = {
     hipay: ref('HipayDelivery'),
   },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const VersionResponse: JsonSchema = {
+const VersionResponse = {
   type: 'object',
   required: ['version', 'type', 'os'],
   properties: {
@@ -241,16 +270,16 @@ const VersionResponse: JsonSchema = {
     os: { type: 'string', examples: ['linux_64'] },
   },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const ConfigResponse: JsonSchema = {
+const ConfigResponse = {
   type: 'object',
   required: ['deviceId'],
   properties: { deviceId: { type: 'string', description: 'Hardware serial number.', examples: ['00000012345678'] } },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const AppTlcStatus: JsonSchema = {
+const AppTlcStatus = {
   type: 'object',
   required: ['Name', 'Status'],
   properties: {
@@ -258,16 +287,16 @@ const AppTlcStatus: JsonSchema = {
     Status: { type: 'string', enum: ['0', '1', '2', '3'], description: '0 ok, 1 incomplete, 2 call error, 3 no call.' },
   },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const TlcResponse: JsonSchema = {
+const TlcResponse = {
   type: 'object',
   required: ['NbApp', 'App'],
   properties: { NbApp: { type: 'string', examples: ['1'] }, App: { type: 'array', items: ref('AppTlcStatus') } },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const CheckResponse: JsonSchema = {
+const CheckResponse = {
   type: 'object',
   required: ['cr', 'card', 'call', 'periph'],
   properties: {
@@ -277,16 +306,73 @@ const CheckResponse: JsonSchema = {
     periph: { type: 'string', enum: ['0', '1', '2', '3'], description: '0 ok, 1 pin-pad out, 2 reader out, 3 both out.' },
   },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const HealthReport: JsonSchema = {
+/**
+ * GET /health's body: the health report. Its overall `status` is the health status (metrics/health-status.ts);
+ * the watchdog's probe (health-check.ts) and a new release's probe (maintenance/health-probe.ts) read it.
+ */
+const HealthReport = {
   type: 'object',
+  description:
+    'The connector as a technician or a monitor sees it. status "fail" (HTTP 503) when no payment can be taken: ' +
+    'tp-manager does not answer or its journal cannot be written; "warn" when a payment still works but something ' +
+    'needs a look: terminal link down, an outcome-unknown order, answers credited to no order, HiPay not confirming ' +
+    'for over 15 min or refusing, low disk; "pass" otherwise.',
   required: ['supervisor', 'tpManager', 'outbox'],
   properties: {
+    status: {
+      type: 'string',
+      enum: ['pass', 'warn', 'fail'],
+      description: 'The overall verdict; "fail" is answered with HTTP 503 (the watchdog and Docker read it).',
+    },
+    problems: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Why the status is not "pass", one line each, failures first.',
+      examples: [['terminal link disconnected: no answer to ENQ']],
+    },
+    kioskId: { type: 'string', description: "KIOSK_ID (default: the host name): which kiosk of a fleet answers." },
     supervisor: {
       type: 'object',
       required: ['pid', 'uptimeS', 'version'],
       properties: { pid: { type: 'integer' }, uptimeS: { type: 'number', minimum: 0 }, version: { type: 'string' } },
+      additionalProperties: false,
+    },
+    orders: {
+      type: 'object',
+      description: 'Orders in the order book by state.',
+      required: ['outcomeUnknown', 'inProgress'],
+      properties: {
+        outcomeUnknown: {
+          type: 'integer',
+          minimum: 0,
+          description: "Orders the terminal got whose answer never came (599): the card may have been charged; the terminal's late answer settles them.",
+        },
+        inProgress: { type: 'integer', minimum: 0, description: 'Payments waiting for the terminal now.' },
+      },
+      additionalProperties: false,
+    },
+    lastPayment: {
+      type: 'object',
+      description: 'The latest payment that ended, from the order book.',
+      required: ['at', 'outcome'],
+      properties: {
+        orderId: { type: 'string' },
+        at: { type: 'string', description: 'ISO 8601 time it ended.' },
+        outcome: { type: 'string', enum: ['success', 'failure', 'paid-other-amount', 'outcome-unknown'] },
+      },
+      additionalProperties: false,
+    },
+    disk: {
+      type: 'object',
+      description: 'Free space where the data directory lies (SQLite files and logs).',
+      required: ['path', 'freeBytes', 'totalBytes'],
+      properties: {
+        path: { type: 'string' },
+        freeBytes: { type: 'integer', minimum: 0 },
+        totalBytes: { type: 'integer', minimum: 0 },
+      },
       additionalProperties: false,
     },
     tpManager: {
@@ -294,14 +380,18 @@ const HealthReport: JsonSchema = {
       required: ['reachable'],
       properties: {
         reachable: { type: 'boolean' },
-        link: { type: 'string' },
-        linkReason: { type: 'string', description: 'Why the link to the terminal is not connected.' },
-        busy: { type: 'boolean' },
+        link: { type: 'string', examples: ['connected'] },
+        linkReason: { type: 'string', description: 'Why the link to the terminal is not connected, one line.' },
+        busy: { type: 'boolean', description: 'A terminal transaction is in progress.' },
         journalFault: { type: 'string', description: "Set while tp-manager's journal cannot be written: payments are refused (503)." },
-        unattributed: { type: 'integer', minimum: 0, description: 'Terminal answers credited to no order, kept for reconciliation.' },
+        unattributed: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Terminal answers tp-manager could not surely credit to one payment, kept for reconciliation (money rule 3).',
+        },
         unattributedRecent: {
           type: 'array',
-          description: 'The newest of them; card numbers masked.',
+          description: 'The newest of them, for a technician to reconcile; card numbers masked.',
           items: {
             type: 'object',
             required: ['receivedAt', 'outcome', 'amount', 'why'],
@@ -322,29 +412,32 @@ const HealthReport: JsonSchema = {
     },
     outbox: {
       type: 'object',
+      description: 'Where delivery of paid orders to HiPay stands.',
       required: ['pending', 'refused'],
       properties: {
         pending: { type: 'integer', minimum: 0 },
         refused: { type: 'integer', minimum: 0 },
         delivered: { type: 'integer', minimum: 0 },
-        oldestPendingAgeS: { type: 'number', minimum: 0 },
-        lastError: { type: 'string' },
-        oldestRefusedAgeS: { type: 'number', minimum: 0 },
-        lastRefusedReason: { type: 'string' },
+        oldestPendingAgeS: { type: 'number', minimum: 0, description: 'Age of the oldest order HiPay has not confirmed, seconds.' },
+        lastError: { type: 'string', description: 'The latest delivery error of a pending order, one line.' },
+        oldestRefusedAgeS: { type: 'number', minimum: 0, description: 'Age of the oldest order HiPay refused, seconds.' },
+        lastRefusedReason: { type: 'string', description: "The latest refusal's reason." },
       },
       additionalProperties: false,
     },
-    maintenance: { description: 'State of the daily maintenance.' },
+    maintenance: {
+      description: 'State of the daily maintenance: updateTime, nextRunAt and the last run (telecollection, update).',
+    },
   },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
-const ErrorResponse: JsonSchema = {
+const ErrorResponse = {
   type: 'object',
   required: ['error'],
   properties: { error: { type: 'string', description: 'One line saying what went wrong.', examples: ['Connection time out'] } },
   additionalProperties: false,
-};
+} as const satisfies JsonSchema;
 
 export const COMPONENT_SCHEMAS = {
   OrderQuery,
@@ -363,6 +456,9 @@ export const COMPONENT_SCHEMAS = {
   HealthReport,
   ErrorResponse,
   AuthentificationErrorResponse: { ...ErrorResponse, description: 'Missing or wrong Basic credentials.' },
-} satisfies Record<string, JsonSchema>;
+} as const satisfies Record<SchemaName, JsonSchema>;
 
-export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
+export type Components = typeof COMPONENT_SCHEMAS;
+
+/** The value a component schema describes, e.g. SchemaValue<'OrderResponse'> (schema-type.ts). */
+export type SchemaValue<Name extends SchemaName> = SchemaType<Components[Name], Components>;
