@@ -6,6 +6,7 @@ import { ConnectorError } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from '../../src/contract';
 import type { ConnectorService } from '../../src/service';
 import { createApp } from '../../src/http/app';
+import type { MetricsSource } from '../../src/metrics/metrics-route';
 import { ORDER_EXAMPLE } from '../../src/http/openapi';
 
 export const LOGIN = 'kiosk';
@@ -93,14 +94,19 @@ export function basicHeader(login: string, password: string): string {
   return `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
 }
 
-export async function startApp(options: { bodyLimit?: string; service?: FakeService } = {}): Promise<TestApp> {
+/** A metrics source with one fixed series, in prom-client's media type: the HTTP layer only passes the text on. */
+export function fixedMetrics(text = 'ecr_payments_total{outcome="success"} 1\n'): MetricsSource {
+  return { contentType: 'text/plain; version=0.0.4; charset=utf-8', text: async () => text };
+}
+
+export async function startApp(options: { bodyLimit?: string; service?: FakeService; metrics?: MetricsSource } = {}): Promise<TestApp> {
   const service = options.service ?? fakeService();
   const logs: LogLine[] = [];
   const record = (level: LogLine['level']) => (message: string, meta?: Record<string, unknown>) => {
     logs.push({ level, text: meta === undefined ? message : `${message} ${JSON.stringify(meta)}` });
   };
   const logger = { info: record('info'), warn: record('warn'), error: record('error'), debug: record('debug') };
-  const app = createApp({ login: LOGIN, password: PASSWORD, service, logger, version: '0.1.0-test', bodyLimit: options.bodyLimit });
+  const app = createApp({ login: LOGIN, password: PASSWORD, service, logger, version: '0.1.0-test', bodyLimit: options.bodyLimit, metrics: options.metrics });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

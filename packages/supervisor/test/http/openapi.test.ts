@@ -4,7 +4,7 @@
  */
 import Ajv2020 from 'ajv/dist/2020';
 import { ConnectorError, RECEIPT_KEYS } from '@ecr/common';
-import { seedExample, startApp, successFor, type Answer, type TestApp } from './helpers';
+import { fixedMetrics, seedExample, startApp, successFor, type Answer, type TestApp } from './helpers';
 
 type Doc = {
   openapi: string;
@@ -19,7 +19,7 @@ let ajv: Ajv2020;
 const validated = new Set<string>();
 
 beforeAll(async () => {
-  t = await startApp();
+  t = await startApp({ metrics: fixedMetrics() });
   const answer = await t.request('/openapi.json');
   expect(answer.status).toBe(200);
   doc = answer.body as Doc;
@@ -40,7 +40,11 @@ const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').r
 function expectDescribed(path: string, method: string, answer: Answer): void {
   const response = doc.paths[path]?.[method]?.responses[String(answer.status)];
   expect(response).toBeDefined();
-  const validate = ajv.compile({ $ref: `served#/${pointer('paths', path, method, 'responses', String(answer.status), 'content', 'application/json', 'schema')}` });
+  // The answer's media type must be one the description gives (application/json, or text/plain for /metrics).
+  const contentType = answer.headers.get('content-type') ?? '';
+  const mediaType = Object.keys(response!.content ?? {}).find((m) => contentType.startsWith(m));
+  if (mediaType === undefined) throw new Error(`${method.toUpperCase()} ${path} ${answer.status} answers ${contentType}, which the description does not give`);
+  const validate = ajv.compile({ $ref: `served#/${pointer('paths', path, method, 'responses', String(answer.status), 'content', mediaType, 'schema')}` });
   const ok = validate(answer.body);
   if (!ok) throw new Error(`${method.toUpperCase()} ${path} ${answer.status} does not match the description: ${ajv.errorsText(validate.errors)}\n${answer.text}`);
   validated.add(`${method} ${path} ${answer.status}`);
@@ -66,6 +70,7 @@ test('it names every route of the API, and the contract\'s response schemas', ()
       'GET /tlc',
       'GET /check',
       'GET /health',
+      'GET /metrics',
       'GET /openapi.json',
     ].sort(),
   );
@@ -121,7 +126,7 @@ describe('real answers match the served response schemas', () => {
     expectDescribed('/order/{orderId}', 'get', await t.request(`/order/${'x'.repeat(70)}`));
   });
 
-  test.each(['/cancel', '/stop', '/reset', '/version', '/config', '/tlc', '/check', '/health', '/openapi.json'])('GET %s', async (path) => {
+  test.each(['/cancel', '/stop', '/reset', '/version', '/config', '/tlc', '/check', '/health', '/metrics', '/openapi.json'])('GET %s', async (path) => {
     expectDescribed(path, 'get', await t.request(path));
     expectDescribed(path, 'get', await t.request(path, { auth: null }));
   });
@@ -136,6 +141,42 @@ describe('real answers match the served response schemas', () => {
     expectDescribed('/tlc', 'get', await t.request('/tlc'));
     t.service.reset.mockRejectedValueOnce(new ConnectorError('busy', 'a payment is in progress'));
     expectDescribed('/reset', 'get', await t.request('/reset'));
+  });
+
+  test('GET /health with every fact a fleet reads: pass, warn, and 503 fail with its reasons', async () => {
+    const full = {
+      kioskId: 'kiosk-7',
+      supervisor: { pid: 42, uptimeS: 3600, version: '0.1.0' },
+      orders: { outcomeUnknown: 0, inProgress: 0 },
+      lastPayment: { orderId: 'Order_1', at: '2026-01-01T10:00:00.000Z', outcome: 'success' as const },
+      disk: { path: '/var/lib/ecr', freeBytes: 5_000_000_000, totalBytes: 20_000_000_000 },
+      tpManager: { reachable: true, link: 'connected', busy: false, unattributed: 0 },
+      outbox: { pending: 0, refused: 0, delivered: 12 },
+      maintenance: { updateTime: '03:00', nextRunAt: '2026-01-02T03:00:00.000Z', lastRun: null },
+    };
+    t.service.health.mockResolvedValueOnce({ status: 'pass', ...full });
+    const pass = await t.request('/health');
+    expect(pass.status).toBe(200);
+    expectDescribed('/health', 'get', pass);
+
+    const warn = { status: 'warn' as const, problems: ['1 order(s) with outcome unknown'], ...full, orders: { outcomeUnknown: 1, inProgress: 0 } };
+    t.service.health.mockResolvedValueOnce(warn);
+    const warned = await t.request('/health');
+    expect(warned.status).toBe(200);
+    expectDescribed('/health', 'get', warned);
+
+    t.service.health.mockResolvedValueOnce({ ...full, status: 'fail', problems: ['tp-manager does not answer: no payment can be taken'], tpManager: { reachable: false } });
+    const failed = await t.request('/health');
+    expect(failed.status).toBe(503);
+    expectDescribed('/health', 'get', failed);
+    expect((failed.body as { problems: string[] }[])[0]!.problems).toEqual(['tp-manager does not answer: no payment can be taken']);
+  });
+
+  test('GET /metrics: the text format under its own media type', async () => {
+    const answer = await t.request('/metrics');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(answer.text).toBe('ecr_payments_total{outcome="success"} 1\n');
   });
 
   test('a drifted answer would be caught', async () => {
