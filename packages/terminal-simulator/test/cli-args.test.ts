@@ -62,7 +62,7 @@ test('every option, also in --name=value form', () => {
 });
 
 test.each([
-  [[], /--protocol must be concert-v2 or concert-v3, got nothing/],
+  [[], /--protocol must be concert-v2, concert-v3 or zvt, got nothing/],
   [['--protocol', 'concert-v2', '--serial', '/a', '--listen', 'tcp://h:1'], /exactly one of --serial/],
   [['--protocol', 'concert-v2', '--serial'], /--serial needs a value/],
   [['--protocol', 'concert-v2', '--serial', '--outcome', 'approve'], /--serial needs a value/],
@@ -70,7 +70,7 @@ test.each([
   [['--protocol', 'concert-v3', '--listen', 'tcp://h:1', '--baud', '9600'], /--baud applies to --serial only/],
   [['--protocol', 'concert-v3', '--listen', 'tcp://h:65536'], /--listen must look like/],
   [['--protocol', 'concert-v3', '--listen', 'http://h:80'], /--listen must look like/],
-  [['--protocol', 'concert-v2', '--serial', '/a', '--framing', 'raw'], /raw exists for concert-v3 only/],
+  [['--protocol', 'concert-v2', '--serial', '/a', '--framing', 'raw'], /raw exists for concert-v3 \(raw TLV\) and zvt \(bare APDUs\) over TCP only/],
   [['--protocol', 'concert-v3', '--serial', '/a', '--framing', 'raw'], /serial line uses the link layer/],
   [['--protocol', 'concert-v3', '--serial', '/a', '--framing', 'tlv'], /--framing must be link or raw/],
   [['--protocol', 'concert-v3', '--serial', '/a', '--delay-ms', '1.5'], /--delay-ms must be a whole number/],
