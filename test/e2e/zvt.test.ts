@@ -60,10 +60,15 @@ describe.each(['tcp', 'pty'] as const)('ZVT over %s', (line) => {
     await connector.setTerminal({ delayMs: 60_000 });
     const orderId = `Zvt_${line}_cancelled`;
     const paying = connector.post('/order', { amount: 990, currency: 'EUR', orderId });
-    // While it waits for the customer, /check says busy and GET /order/{orderId} in progress; tp-manager
-    // knows what the terminal shows (its 04 FF intermediate status).
-    await waitUntil(async () => ((await connector.get('/check')).body as { cr: string }[])[0]?.cr === '1' || undefined, 15_000, 'GET /check busy');
-    await waitUntil(() => /tp-manager[\s\S]*terminal status: insert card/.test(connector.logs()) || undefined, 15_000, 'the terminal\'s "insert card"');
+    // While it waits for the customer, /check says busy and shows what the terminal shows (its 04 FF
+    // intermediate status), and so does GET /order/{orderId}.
+    const check = await waitUntil(async () => {
+      const [status] = (await connector.get('/check')).body as { cr: string; display?: string }[];
+      return status?.display ? status : undefined;
+    }, 15_000, 'GET /check showing the terminal\'s status');
+    expect(check).toEqual({ cr: '1', card: '0', call: '0', periph: '0', display: 'insert card' });
+    const during = await connector.get(`/order/${orderId}`);
+    expect(during.body).toEqual([expect.objectContaining({ orderId, orderState: 'in-progress', display: 'insert card' })]);
     const cancel = await connector.get('/cancel');
     expect(cancel.status).toBe(200);
     const [cancelled] = cancel.body as OrderAnswer[];

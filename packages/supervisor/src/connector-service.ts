@@ -211,11 +211,17 @@ export class Connector implements ConnectorService {
     const record = this.orders.get(orderId);
     if (!record) throw new ConnectorError('not-found', `no order with orderId ${orderId}`);
     const hipay = this.delivery.status(orderId) ?? { state: 'not-needed' as const, attempts: 0 };
-    return {
+    const stored: StoredOrder = {
       response: record.response && { ...record.response, notificationHipaySent: hipay.state === 'delivered' },
       state: ORDER_STATE[record.state],
       hipay,
     };
+    // The payment running now: what the terminal shows, when its protocol says (ZVT). Never delays the answer long.
+    if (record.state === 'in-progress' && this.active?.orderId === orderId) {
+      const display = await this.terminalDisplay();
+      if (display) stored.display = display;
+    }
+    return stored;
   }
 
   /**
@@ -270,8 +276,18 @@ export class Connector implements ConnectorService {
     return expectReply(await this.tp.call({ type: 'tlc' }, this.terminalCommandWaitMs), 'tlc').result;
   }
 
-  async check(): Promise<CheckStatus> {
-    return expectReply(await this.tp.call({ type: 'check' }), 'check').status;
+  private async terminalDisplay(): Promise<string | undefined> {
+    try {
+      return expectReply(await this.tp.call({ type: 'ping' }, 1000), 'ping').display;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** display: what the terminal shows during a payment, when its protocol reports it (ZVT 04 FF). */
+  async check(): Promise<CheckStatus & { display?: string }> {
+    const { status, display } = expectReply(await this.tp.call({ type: 'check' }), 'check');
+    return display ? { ...status, display } : status;
   }
 
   async health(): Promise<HealthReport> {

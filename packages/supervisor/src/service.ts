@@ -17,6 +17,8 @@ export interface StoredOrder {
   state: SchemaValue<'OrderStatus'>['orderState'];
   /** Delivery of the order to HiPay. */
   hipay: SchemaValue<'HipayDelivery'>;
+  /** In progress on a terminal that reports its status (ZVT): what it shows now. */
+  display?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export interface ConnectorService {
   version(): Promise<VersionInfo>;
   deviceId(): Promise<string>;
   tlc(): Promise<TlcResult>;
-  check(): Promise<CheckStatus>;
+  /** display: what the terminal shows during a payment, when its protocol reports it (ZVT 04 FF). */
+  check(): Promise<CheckStatus & { display?: string }>;
   health(): Promise<HealthReport>;
 }

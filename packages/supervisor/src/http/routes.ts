@@ -48,7 +48,7 @@ export function shapeOrderResponse(r: OrderResponse): OrderResponse {
 
 function shapeStoredOrder(orderId: string, stored: StoredOrder): OkBody<'getOrder'>[number] {
   const answer = stored.response ? shapeOrderResponse(stored.response) : { orderId };
-  return { ...answer, orderState: stored.state, hipay: stored.hipay };
+  return { ...answer, orderState: stored.state, hipay: stored.hipay, ...(stored.display ? { display: stored.display } : {}) };
 }
 
 const ORDER_ID_REGEX = new RegExp(ORDER_ID_PATTERN);
@@ -117,8 +117,8 @@ export function createHandlers({ service, logger, openapi, metrics }: HandlerDep
     },
 
     async checkStatus() {
-      const { cr, card, call, periph } = await service.check();
-      return [{ cr, card, call, periph }];
+      const { cr, card, call, periph, display } = await service.check();
+      return [{ cr, card, call, periph, ...(display ? { display } : {}) }];
     },
 
     async health(_req, res) {

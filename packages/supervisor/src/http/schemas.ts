@@ -257,6 +257,12 @@ const OrderStatus = {
         "'paid-other-amount': the terminal approved another amount or currency than asked; the answer is Failure naming what was paid, and HiPay gets what was paid.",
     },
     hipay: ref('HipayDelivery'),
+    display: {
+      type: 'string',
+      description:
+        'While a payment runs on a terminal that reports its status (ZVT intermediate status 04 FF): what it last showed, as it worded it ("insert card", "PIN entry"...). Absent otherwise. Not in HiPay\'s contract.',
+      examples: ['insert card'],
+    },
   },
   additionalProperties: false,
 } as const satisfies JsonSchema;
@@ -304,6 +310,12 @@ const CheckResponse = {
     card: { type: 'string', enum: ['0', '1'], description: '0 no card, 1 card in the contact reader.' },
     call: { type: 'string', enum: ['0', '1', '2'], description: '0 idle, 1 data capture, 2 parameter download.' },
     periph: { type: 'string', enum: ['0', '1', '2', '3'], description: '0 ok, 1 pin-pad out, 2 reader out, 3 both out.' },
+    display: {
+      type: 'string',
+      description:
+        'While a payment runs on a terminal that reports its status (ZVT intermediate status 04 FF): what it last showed, as it worded it ("insert card", "PIN entry"...). Absent otherwise. Not in HiPay\'s contract.',
+      examples: ['insert card'],
+    },
   },
   additionalProperties: false,
 } as const satisfies JsonSchema;
