@@ -201,10 +201,15 @@ export function stopActionsFor(platform: NodeJS.Platform, observe: Observe = obs
       if (platform !== 'linux') return [pid];
       const table = linuxProcessTable();
       if (table.find((p) => p.pid === pid)?.pgid === pid) return table.filter((p) => p.pgid === pid).map((p) => p.pid);
+      // Descendants in its process group only: a detached one (the release switch runner, started by the
+      // supervisor to stop it) is not part of the program, and this process never stops itself.
+      const pgid = table.find((p) => p.pid === pid)?.pgid;
       const tree = new Set([pid]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const p of table) if (tree.has(p.ppid) && !tree.has(p.pid)) (tree.add(p.pid), (grew = true));
+        for (const p of table) {
+          if (tree.has(p.ppid) && !tree.has(p.pid) && p.pgid === pgid && p.pid !== process.pid) (tree.add(p.pid), (grew = true));
+        }
       }
       return [...tree];
     },
