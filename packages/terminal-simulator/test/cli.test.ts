@@ -130,15 +130,15 @@ test('the CLI serves concert-v2 on a pty, changes outcome through the control in
 });
 
 test.each([
-  [['--protocol', 'concert-v9', '--serial', '/tmp/x'], /--protocol must be concert-v2 or concert-v3/],
+  [['--protocol', 'concert-v9', '--serial', '/tmp/x'], /--protocol must be concert-v2, concert-v3 or zvt/],
   [['--protocol', 'concert-v2'], /give exactly one of --serial PATH or --listen/],
   [['--protocol', 'concert-v3', '--listen', 'tcp://127.0.0.1:0', '--outcome', 'win'], /--outcome must be one of/],
-])('bad arguments %j: one line on stderr and exit code 2', async (args, message) => {
+])('bad arguments %j: the reason in one line, then the usage, on stderr; exit code 2', async (args, message) => {
   run = runCli(args);
   expect(await run.exited).toBe(2);
-  const lines = run.stderr().trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(message);
+  const [reason, ...usage] = run.stderr().trim().split('\n');
+  expect(reason).toMatch(message);
+  expect(usage[0]).toMatch(/^usage: /);
   expect(run.stderr()).not.toMatch(/\n\s+at /);
 });
 
