@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # shellcheck shell=bash
 # Shared by launch.sh, stop.sh and always-up.sh (sourced): find Node.js, then run the one command line that
 # does the work, packages/cli (ecr launch | stop | always-up | status). Nothing else is decided here.
@@ -36,3 +37,9 @@ ecr_run() {
   cd "$ECR_ROOT" || exit 1
   exec "$ECR_NODE_BIN" --conditions=source --import tsx "$ECR_ROOT/packages/cli/src/main.ts" "$@"
 }
+
+# Run on its own (scripts/lib/ecr.sh status), it is the CLI itself.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  set -u
+  ecr_run "$@"
+fi

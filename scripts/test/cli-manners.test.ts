@@ -27,6 +27,7 @@ const entryPoints: EntryPoint[] = [
   { what: 'scripts/launch.sh', command: path.join(ROOT, 'scripts', 'launch.sh'), args: [] },
   { what: 'scripts/stop.sh', command: path.join(ROOT, 'scripts', 'stop.sh'), args: [] },
   { what: 'scripts/always-up.sh', command: path.join(ROOT, 'scripts', 'always-up.sh'), args: [] },
+  { what: 'scripts/lib/ecr.sh status (the CLI)', command: path.join(ROOT, 'scripts', 'lib', 'ecr.sh'), args: ['status'] },
   { what: 'npm start (scripts/start.ts)', command: process.execPath, args: [...TSX, path.join(ROOT, 'scripts', 'start.ts')] },
   { what: 'npm run tp-manager', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'tp-manager', 'src', 'main.ts')] },
   { what: 'npm run supervisor', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'supervisor', 'src', 'main.ts')] },
@@ -119,3 +120,21 @@ describe.each(['launch.cmd', 'stop.cmd', 'always-up.cmd', path.join('windows', '
     expect(text).toMatch(/call :usage >&2 ?& exit \/b 2|call :usage >&2\r\nexit \/b 2/);
   });
 });
+
+/**
+ * Issue 14 defect 10: a .cmd script that echoes a variable's value (a config error text, a path) lets a "=" or
+ * ">" in it redirect output or run something. The scripts print only fixed texts; the CLI prints every message.
+ */
+test.each(['launch.cmd', 'stop.cmd', 'always-up.cmd', path.join('lib', 'ecr.cmd'), path.join('windows', 'install-task.cmd')])(
+  'scripts/%s echoes no variable value',
+  (script) => {
+    const lines = fs.readFileSync(path.join(ROOT, 'scripts', script), 'utf8').split('\r\n');
+    // Fixed references only: %%NAME%% prints the name, %~1 / %~nx0 are the script's own words, %CMDCMDLINE% is
+    // piped to find (never printed), and the schtasks user name is shown as typed by the technician.
+    const allowed = /%%\w+%%|%~\w+|%CMDCMDLINE%|%ECR_TASK_USER%/g;
+    // What each echo prints: from "echo" to the end of its command (& or |).
+    const printed = lines.flatMap((l) => [...l.matchAll(/(?:^|[&(]\s*|>&2 )echo\b([^&|]*)/gi)].map((m) => m[1]!));
+    const echoed = printed.filter((text) => /%\w+%/.test(text.replace(allowed, '')));
+    expect(echoed).toEqual([]);
+  },
+);
