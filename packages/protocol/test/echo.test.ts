@@ -9,7 +9,7 @@ describe('no-echo references', () => {
     ['0000000000', 'all zeros (a real Telium, pyTeliumManager)'],
     ['1010000000', "akretion's Desk/5000-based simulator constant in CF"],
     [' 1010000000\r', 'that constant padded'],
-  ])('money rule 3: %j (%s) is no echo', (ref) => {
+  ] as [string | undefined, string][])('money rule 3: %j (%s) is no echo', (ref) => {
     expect(isNoEchoReference(ref)).toBe(true);
   });
 

@@ -215,7 +215,7 @@ describe('PaymentRunner: whose answer is it (money rule 3)', () => {
     ['1010000000', "akretion's Desk/5000 simulator overwriting CF"],
     [undefined, 'no reference field at all'],
     ['          ', 'a blank field'],
-  ])('money rule 3: an answer with reference %j (%s) belongs to the one payment waiting, amount and currency agreeing', async (ref) => {
+  ] as [string | undefined, string][])('money rule 3: an answer with reference %j (%s) belongs to the one payment waiting, amount and currency agreeing', async (ref) => {
     const [paying] = await started('a');
     driver.answer(ref, approved(899));
     expect((await paying).result).toMatchObject({ outcome: 'approved', amount: 899 });
