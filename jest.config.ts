@@ -9,6 +9,8 @@ const config: Config = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  // npm run mutate copies the repository into .stryker-tmp while it runs: never two copies of a package.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
   setupFiles: ['<rootDir>/test-support/jest-setup.ts'],
   testTimeout: 30_000,
   maxWorkers: 2,
