@@ -53,13 +53,21 @@ const item = fc.record(
 /** Mostly a valid value, sometimes something else: each body is then near the border the rules draw. */
 const mostly = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) => fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: other, weight: 1 });
 const number = fc.double({ noNaN: true, noDefaultInfinity: true });
+/** An amount in the accepted range but not whole: a float accepted would pay 8.99 "minor units" (money rule 4). */
+const inRangeFraction = fc
+  .oneof(fc.double({ min: 1, max: 99_999_999, noNaN: true }), fc.constantFrom(1.5, 8.99, 899.5, 99_999_998.5))
+  .filter((a) => !Number.isInteger(a));
 
 /** Bodies near the valid ones, where the rules are decided, plus anything at all. */
 const body = fc.oneof(
   anyJson,
   fc.record(
     {
-      amount: mostly(fc.integer({ min: 1, max: 99_999_999 }), fc.oneof(fc.integer({ min: -5, max: 2e9 }), number, fc.constantFrom('100', '', null, true, [100]))),
+      amount: fc.oneof(
+        { arbitrary: fc.integer({ min: 1, max: 99_999_999 }), weight: 4 },
+        { arbitrary: inRangeFraction, weight: 1 },
+        { arbitrary: fc.oneof(fc.integer({ min: -5, max: 2e9 }), number, fc.constantFrom('100', '', null, true, [100])), weight: 1 },
+      ),
       orderId: mostly(
         fc.constantFrom('Order_12345', 'A', 'x'.repeat(32), 'a.b-c_D', null),
         fc.oneof(fc.string({ maxLength: 70 }), fc.string({ unit: 'binary', maxLength: 10 }), fc.constantFrom('', ' a', 'a ', 'x'.repeat(33), 'a/b', 'Order 1'), fc.integer()),
@@ -111,6 +119,20 @@ test('random JSON bodies never produce a 5xx, and reach service.order only when 
   );
   // The property says something about valid orders too, not only about refusals.
   expect(paid).toBeGreaterThan(20);
+});
+
+test('money rule 4: an amount in range but not whole is refused with 400 and never reaches the terminal', async () => {
+  await fc.assert(
+    fc.asyncProperty(inRangeFraction, fc.constantFrom(undefined, 'EUR', 'JPY'), async (amount, currency) => {
+      t.service.order.mockClear();
+      const answer = await t.request('/order', { json: { amount, orderId: 'Order_1', ...(currency && { currency }) } });
+      expect(answer.status).toBe(400);
+      expect(t.service.order).not.toHaveBeenCalled();
+      const [{ error }] = answer.body as { error: string }[];
+      expect(error).toMatch(/amount/);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('random form bodies never produce a 5xx', async () => {
