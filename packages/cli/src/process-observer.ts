@@ -118,6 +118,12 @@ function safeReaddir(dir: string): string[] {
 
 // --- Windows ----------------------------------------------------------------------------------------------
 
+/** Windows liveness alone (tasklist, no PowerShell): for the polls of a stop. Unknown counts as alive. */
+export function aliveOnWindows(pid: number, run: ToolRunner = runTool): boolean {
+  const listed = run('tasklist', ['/FI', `PID eq ${pid}`, '/FO', 'CSV', '/NH']);
+  return listed === undefined || parseTasklistCsv(listed, pid) !== null;
+}
+
 export function observeWindows(pid: number, run: ToolRunner = runTool): Observation {
   const listed = run('tasklist', ['/FI', `PID eq ${pid}`, '/FO', 'CSV', '/NH']);
   if (listed === undefined) return { state: 'unknown', why: 'tasklist did not answer' };

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataPaths } from '@ecr/common';
 import { removePidFile, writePidFile } from './pid-files';
-import { imageOf, linuxProcessTable, observerFor, TOOL_TIMEOUT_MS, type Observe } from './process-observer';
+import { aliveOnWindows, imageOf, linuxProcessTable, observerFor, TOOL_TIMEOUT_MS, type Observe } from './process-observer';
 import { programCommand, type ProgramName } from './programs';
 import { readFrom, startupReason } from './startup-reason';
 
@@ -191,7 +191,7 @@ export function stopActionsFor(platform: NodeJS.Platform, observe: Observe = obs
           // gone already, or refused: the check after says which
         }
       },
-      alive,
+      alive: (pid) => aliveOnWindows(pid),
     };
   }
   return {
