@@ -176,16 +176,25 @@ describe('ECR and terminal links talking', () => {
    * of the shortened frame (1 chance in 256) is a valid frame, cut short. The link delivers it; the message
    * layer refuses it (V2 messages have fixed lengths), so no wrong payment result comes out of it.
    */
-  it('random single-byte corruption on the line never yields a wrong message: the link NAKs it, or the decoder refuses it', () => {
+  it('random single-byte corruption on the line never yields a wrong message: the link NAKs it, or the decoder refuses it, or the sender is told it failed', () => {
+    // Every byte of a clean exchange, both ways: the corrupted byte is always one the line carries.
+    const clean = new Wire();
+    clean.send('ecr', request);
+    clean.run();
+    clean.send('terminal', answer);
+    clean.run();
+    const traffic = [...clean.written.ecr, ...clean.written.terminal].reduce((n, b) => n + b.length, 0);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 140 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
+      fc.property(fc.integer({ min: 0, max: traffic - 1 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
         let offset = 0;
+        let corrupted = false;
         let forgedEtx = false;
         const corrupt: LineFilter = (_from, bytes) => {
           const copy = Buffer.from(bytes);
           const i = at - offset;
           if (i >= 0 && i < copy.length) {
             copy[i] ^= flip;
+            corrupted = true;
             forgedEtx = copy[i] === 0x03;
           }
           offset += bytes.length;
@@ -196,13 +205,21 @@ describe('ECR and terminal links talking', () => {
         wire.run();
         wire.send('terminal', answer);
         wire.run();
-        const check = (got: string, sent: Buffer, decode: (b: Buffer) => { ok: boolean }) => {
-          if (got === sent.toString('latin1')) return;
-          expect(forgedEtx).toBe(true);
-          expect(decode(Buffer.from(got, 'latin1')).ok).toBe(false);
+        expect(corrupted).toBe(true);
+        // Each way: at most one message; the one sent, or a forged short frame the decoder refuses; and when
+        // nothing arrived, the sender knows (money rule 1: "not sent" only when nothing reached the other side).
+        const way = (from: 'ecr' | 'terminal', to: 'ecr' | 'terminal', sent: Buffer, decode: (b: Buffer) => { ok: boolean }) => {
+          const got = wire.messages(to);
+          expect(got.length).toBeLessThanOrEqual(1);
+          if (got.length === 0) {
+            expect(wire.eventsOf(from, 'send-failed')).toHaveLength(1);
+          } else if (got[0] !== sent.toString('latin1')) {
+            expect(forgedEtx).toBe(true);
+            expect(decode(Buffer.from(got[0]!, 'latin1')).ok).toBe(false);
+          }
         };
-        for (const m of wire.messages('terminal')) check(m, request, decodeV2Request);
-        for (const m of wire.messages('ecr')) check(m, answer, decodeV2Answer);
+        way('ecr', 'terminal', request, decodeV2Request);
+        way('terminal', 'ecr', answer, decodeV2Answer);
         expect(wire.links.ecr.idle && wire.links.terminal.idle).toBe(true);
       }),
       { numRuns: 300 },
