@@ -35,7 +35,7 @@ const entryPoints: EntryPoint[] = [
   {
     what: 'pack-release',
     command: process.execPath,
-    args: [...TSX, path.join(ROOT, 'packages', 'supervisor', 'src', 'maintenance', 'pack-release.ts')],
+    args: [...TSX, path.join(ROOT, 'packages', 'updater', 'src', 'pack-release.ts')],
   },
   { what: '.ci/run', command: path.join(ROOT, '.ci', 'run'), args: [] },
   { what: 'npm run hipay-sandbox', command: process.execPath, args: [...TSX, path.join(ROOT, 'packages', 'hipay-sandbox', 'src', 'main.ts')] },

@@ -11,8 +11,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildRelease, trustTestKey } from '../../packages/supervisor/test/maintenance/release-fixture';
-import { stopProcess, readPid, isAlive } from '../../packages/supervisor/src/maintenance/process-control';
+import { buildRelease, trustTestKey } from '../../packages/updater/test/release-fixture';
+import { stopProcess, readPid, isAlive } from '@ecr/updater';
 import { freePort, waitUntil } from '../../test-support/net';
 import { runTs, type Running } from '../../test-support/processes';
 import { openPtyPair, type PtyPair } from '../../test-support/pty';

@@ -6,9 +6,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '@ecr/common';
-import { readLastRun, type MaintenanceRecord } from './last-run';
-import { isAlive, readPid } from './process-control';
-import { releaseLayout } from './release-layout';
+import { isAlive, readLastRun, readPid, releaseLayout, type MaintenanceRecord } from '@ecr/updater';
 
 const USAGE = `usage: npm run maintenance -- --now [--wait <seconds>] | --status | --help
   --now            asks the running supervisor to run the daily maintenance now and prints its outcome

@@ -4,13 +4,20 @@
  * (this one included) and writes the final outcome.
  */
 import type { TlcResult } from '@ecr/common';
-import { prepareRelease } from './install-release';
-import { readLastRun, writeLastRun, type MaintenanceRecord } from './last-run';
-import { isAlive, preferredRuntime, readPid } from './process-control';
-import { readCurrentLink, type ReleaseLayout } from './release-layout';
-import type { SwitchJob } from './switch-release';
+import {
+  isAlive,
+  prepareRelease,
+  preferredRuntime,
+  readCurrentLink,
+  readLastRun,
+  readPid,
+  writeLastRun,
+  type MaintenanceRecord,
+  type ReleaseLayout,
+  type SourceOptions,
+  type SwitchJob,
+} from '@ecr/updater';
 import { runTelecollection } from './telecollection';
-import type { SourceOptions } from './update-source';
 
 /** What maintenance needs of the connector (connector-service.ts's Connector has both). */
 export interface MaintainedConnector {

@@ -5,7 +5,7 @@
  * every tick, so a clock set by NTP after boot or a long sleep cannot make a run be missed or doubled.
  */
 import type { TimeOfDay } from '@ecr/common';
-import type { MaintenanceRecord } from './last-run';
+import type { MaintenanceRecord } from '@ecr/updater';
 import { nextRunAt } from './schedule';
 
 export type Trigger = MaintenanceRecord['trigger'];

@@ -6,8 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic, type ReleaseLayout } from './release-layout';
-import type { SwitchJob } from './switch-release';
+import { writeJsonAtomic, type ReleaseLayout, type SwitchJob } from '@ecr/updater';
 
 /**
  * Writes the job file and starts the runner on it; returns the runner's pid. `onExit` is called if the runner

@@ -3,14 +3,11 @@
  */
 import * as fs from 'node:fs';
 import { findRepoRoot, type Config } from '@ecr/common';
-import { readLastRun, writeLastRun, type MaintenanceRecord } from './last-run';
+import { isAlive, readLastRun, releaseLayout, writeLastRun, type MaintenanceRecord, type SourceOptions } from '@ecr/updater';
 import { runMaintenance, type Log, type MaintainedConnector } from './maintenance-run';
-import { isAlive } from './process-control';
-import { releaseLayout } from './release-layout';
 import { MaintenanceScheduler } from './scheduler';
 import { localText, timeText } from './schedule';
 import { spawnSwitchRunner } from './spawn-runner';
-import type { SourceOptions } from './update-source';
 
 export interface MaintenanceLogger {
   info(message: string): void;

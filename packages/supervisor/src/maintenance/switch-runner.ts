@@ -5,9 +5,8 @@
  */
 import * as fs from 'node:fs';
 import { closeLogger, configSecrets, createLogger, loadConfig, type Logger } from '@ecr/common';
-import { readLastRun, writeLastRun } from './last-run';
-import { releaseLayout } from './release-layout';
-import { switchRelease, type SwitchJob } from './switch-release';
+import { readLastRun, releaseLayout, switchRelease, writeLastRun, type SwitchJob } from '@ecr/updater';
+import { healthProblem, localApi, terminalBusy } from './health-probe';
 
 async function main(): Promise<number> {
   const jobFile = process.argv[2];
@@ -27,7 +26,9 @@ async function main(): Promise<number> {
     const config = loadConfig({ dataDir: job.dataDir });
     logger = createLogger({ name: 'maintenance', dataDir: config.dataDir, level: config.logLevel, secrets: configSecrets(config) });
     const log = logger;
-    const step = await switchRelease(job, { config, log: (level, message) => log.log(level, message) });
+    const api = localApi(config);
+    const probe = { healthProblem: (version: string) => healthProblem(api, version), terminalBusy: () => terminalBusy(api) };
+    const step = await switchRelease(job, { probe, log: (level, message) => log.log(level, message) });
     fs.rmSync(jobFile, { force: true });
     return step.outcome === 'installed' ? 0 : 1;
   } catch (err) {

@@ -3,7 +3,7 @@
  * no such message (tp-manager answers "unsupported"): that is recorded as it is, not as a success.
  */
 import { ConnectorError, type TlcResult } from '@ecr/common';
-import type { TelecollectionStep } from './last-run';
+import type { TelecollectionStep } from '@ecr/updater';
 
 const STATUS_TEXT: Record<string, string> = { '0': 'ok', '1': 'incomplete', '2': 'call error', '3': 'no call' };
 

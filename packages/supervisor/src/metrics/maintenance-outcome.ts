@@ -1,6 +1,5 @@
 /** Whether the last finished daily maintenance run failed, for GET /metrics (the "maintenance failed" alert). */
-import type { MaintenanceRecord } from '../maintenance/last-run';
-import type { UpdateOutcome } from '../maintenance/update-step';
+import type { MaintenanceRecord, UpdateOutcome } from '@ecr/updater';
 
 /** An update that did not happen for a reason a technician must look at (not "up to date" nor "not configured"). */
 const FAILED_UPDATES: readonly UpdateOutcome[] = ['failed', 'refused', 'rolled-back'];

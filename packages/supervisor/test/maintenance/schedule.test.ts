@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { REPO_ROOT } from './release-fixture';
+import { REPO_ROOT } from '../../../updater/test/release-fixture';
 
 function runInZone(zone: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {

@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConnectorError, type TlcResult } from '@ecr/common';
-import { startMaintenance, type Maintenance, type MaintenanceRecord } from '../../src/maintenance';
-import { buildRelease, REPO_ROOT, trustTestKey } from './release-fixture';
+import type { MaintenanceRecord } from '@ecr/updater';
+import { startMaintenance, type Maintenance } from '../../src/maintenance';
+import { buildRelease, REPO_ROOT, trustTestKey } from '../../../updater/test/release-fixture';
 
 let work: string;
 let dataDir: string;

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { packRelease, writeSignedManifest } from '../../src/maintenance/pack-release';
-import { releaseLayout } from '../../src/maintenance/release-layout';
-import { writeNewKeyPair } from '../../src/maintenance/release-signature';
+import { packRelease, writeSignedManifest } from '../src/pack-release';
+import { releaseLayout } from '../src/release-layout';
+import { writeNewKeyPair } from '../src/release-signature';
 
 let keys: { privateKeyFile: string; publicKeyFile: string } | undefined;
 
@@ -30,7 +30,7 @@ export function trustTestKey(dataDir: string): void {
   fs.copyFileSync(testReleaseKeys().publicKeyFile, releaseLayout(dataDir).releaseKeyFile);
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export interface ReleaseOptions {
   version: string;

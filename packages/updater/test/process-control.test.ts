@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isAlive, lastReason, processArgs, readPid, startProcess, stopProcess } from '../../src/maintenance/process-control';
+import { isAlive, lastReason, processArgs, readPid, startProcess, stopProcess } from '../src/process-control';
 import { NODE_RUNTIME_FLAGS } from '@ecr/common';
 
 let work: string;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tar from 'tar';
-import { packRelease } from '../../src/maintenance/pack-release';
+import { packRelease } from '../src/pack-release';
 import { testReleaseKeys } from './release-fixture';
 
 let work: string;

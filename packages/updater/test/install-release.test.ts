@@ -8,10 +8,10 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareRelease, type PrepareOptions } from '../../src/maintenance/install-release';
-import { releaseLayout, type ReleaseLayout } from '../../src/maintenance/release-layout';
-import { writeNewKeyPair } from '../../src/maintenance/release-signature';
-import { writeSignedManifest } from '../../src/maintenance/pack-release';
+import { prepareRelease, type PrepareOptions } from '../src/install-release';
+import { releaseLayout, type ReleaseLayout } from '../src/release-layout';
+import { writeNewKeyPair } from '../src/release-signature';
+import { writeSignedManifest } from '../src/pack-release';
 import { buildRelease, REPO_ROOT, testReleaseKeys, trustTestKey } from './release-fixture';
 
 let work: string;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareVersions, isVersion } from '../../src/maintenance/version-order';
+import { compareVersions, isVersion } from '../src/version-order';
 
 const core = fc.tuple(fc.nat(50), fc.nat(50), fc.nat(50));
 

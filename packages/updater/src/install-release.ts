@@ -40,6 +40,8 @@ const REQUIRED: readonly (readonly string[])[] = [
   ['packages/supervisor/src/main.ts', 'packages/supervisor/dist/main.js'],
   // The new release must be able to update itself and roll back in its turn.
   ['packages/supervisor/src/maintenance/switch-runner.ts', 'packages/supervisor/dist/maintenance/switch-runner.js'],
+  ['packages/updater/package.json'],
+  ['packages/updater/src/index.ts', 'packages/updater/dist/index.js'],
 ];
 
 export async function prepareRelease(options: PrepareOptions): Promise<Prepared> {

@@ -1,4 +1,4 @@
-import { parseManifest } from '../../src/maintenance/manifest';
+import { parseManifest } from '../src/manifest';
 
 const SHA = 'a'.repeat(64);
 

@@ -4,7 +4,7 @@
  * --compiled also packages/<name>/dist, built first with npm run build; with --node-modules the production
  * node_modules of this platform, see release-node-modules.ts), its manifest.json beside it, and manifest.sig,
  * the manifest's Ed25519 signature by the publisher's private key (release-signature.ts). Never tests or data.
- *   npx tsx packages/supervisor/src/maintenance/pack-release.ts --out /srv/ecr-updates --key release.key [--compiled]
+ *   npx tsx packages/updater/src/pack-release.ts --out /srv/ecr-updates --key release.key [--compiled]
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -107,7 +107,7 @@ export async function packRelease(options: PackOptions): Promise<Manifest> {
   }
 }
 
-const USAGE = `usage: npx tsx packages/supervisor/src/maintenance/pack-release.ts --out <folder> --key <private key file> [options]
+const USAGE = `usage: npx tsx packages/updater/src/pack-release.ts --out <folder> --key <private key file> [options]
 Packs this tree as a release (a .tar.gz and its signed manifest.json) into <folder>, an UPDATE_SOURCE.
   --out <folder>        where the archive, manifest.json and manifest.sig are written
   --key <file>          the Ed25519 private key (PEM) that signs manifest.json
@@ -162,7 +162,7 @@ if (require.main === module) {
   if (!values.out) usageError('--out is required');
   if (!values.key) usageError('--key is required: releases are signed (--new-key makes a key pair)');
   const outDir = path.resolve(values.out as string);
-  const root = path.resolve(__dirname, '..', '..', '..', '..');
+  const root = path.resolve(__dirname, '..', '..', '..');
   packRelease({
     root,
     outDir,

@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readCurrentLink, releaseLayout, setCurrentLink, type LinkFs } from '../../src/maintenance/release-layout';
-import { switchRelease, type Programs } from '../../src/maintenance/switch-release';
+import { readCurrentLink, releaseLayout, setCurrentLink, type LinkFs } from '../src/release-layout';
+import { switchRelease, type Programs } from '../src/switch-release';
 
 let dataDir: string;
 beforeEach(() => {
@@ -96,7 +96,8 @@ test('a failure after the programs were stopped starts the previous release agai
       idleTimeoutMs: 0,
     },
     {
-      config: { bindAddress: '127.0.0.1', localPort: 9, terminalManagerLogin: 'l', terminalManagerPwd: 'p' },
+      // Nobody answers GET /health: the terminal is not known busy, the switch does not wait.
+      probe: { healthProblem: async () => undefined, terminalBusy: async () => undefined },
       log: () => undefined,
       link: { platform: 'linux', fs: windowsLikeFs(), sleep: noWait },
       programs,

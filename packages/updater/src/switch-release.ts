@@ -6,8 +6,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Config } from '@ecr/common';
-import { healthProblem, localApi, terminalBusy, type LocalApi } from './health-probe';
 import { readLastRun, writeLastRun } from './last-run';
 import {
   isAlive,
@@ -39,8 +37,19 @@ export interface SwitchJob {
   idleTimeoutMs?: number;
 }
 
+/**
+ * How the switch asks the running programs about themselves (the supervisor's GET /health and GET /version):
+ * the updater knows no HTTP contract, the program that runs the switch brings it.
+ */
+export interface ReleaseProbe {
+  /** undefined when the programs answer as healthy at `version`, else what is missing. */
+  healthProblem(version: string): Promise<string | undefined>;
+  /** Whether the terminal has a transaction in progress; undefined when nobody answers. */
+  terminalBusy(): Promise<boolean | undefined>;
+}
+
 export interface SwitchDeps {
-  config: Pick<Config, 'bindAddress' | 'localPort' | 'terminalManagerLogin' | 'terminalManagerPwd'>;
+  probe: ReleaseProbe;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   env?: NodeJS.ProcessEnv;
   /** How `current` is changed (tests: a file system that acts like Windows). */
@@ -58,14 +67,14 @@ export interface Programs {
 
 export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<UpdateStep> {
   const layout = releaseLayout(job.dataDir);
-  const api = localApi(deps.config);
+  const probe = deps.probe;
   const env = deps.env ?? process.env;
   const timeoutMs = job.healthTimeoutMs ?? 30_000;
   const runtime = job.runtime ?? preferredRuntime(env);
   const { from, to } = job;
   const { log } = deps;
   const programs = deps.programs ?? realPrograms;
-  const startOptions: StartOptions = { api, env, runtime, timeoutMs };
+  const startOptions: StartOptions = { probe, env, runtime, timeoutMs };
   fs.mkdirSync(path.dirname(layout.switchPidFile), { recursive: true });
   // With its identity: the launcher and the watchdog trust this pid only while it is this very process.
   writePidFile(layout.switchPidFile, ownProcessIdentity());
@@ -74,7 +83,7 @@ export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<U
   let stopped = false;
   try {
     // The supervisor waited for its own payments; this also covers one that began since (never cut a payment).
-    const busyFor = await waitTerminalIdle(api, job.idleTimeoutMs ?? 300_000, log);
+    const busyFor = await waitTerminalIdle(probe, job.idleTimeoutMs ?? 300_000, log);
     if (busyFor !== undefined) {
       const message = `${to.version} not switched to: the terminal was still busy after ${Math.round(busyFor / 1000)} s; the next run tries again`;
       step = { outcome: 'failed', message, from: from.version, to: to.version };
@@ -120,10 +129,10 @@ export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<U
 }
 
 /** Waits while tp-manager reports a transaction in progress; the time waited if it still is after maxMs. */
-async function waitTerminalIdle(api: LocalApi, maxMs: number, log: SwitchDeps['log']): Promise<number | undefined> {
+async function waitTerminalIdle(probe: ReleaseProbe, maxMs: number, log: SwitchDeps['log']): Promise<number | undefined> {
   const startedAt = Date.now();
   let told = false;
-  while ((await terminalBusy(api)) === true) {
+  while ((await probe.terminalBusy()) === true) {
     if (Date.now() - startedAt >= maxMs) return Date.now() - startedAt;
     if (!told) log('info', 'a payment is in progress on the terminal: the switch waits for it to end');
     told = true;
@@ -158,7 +167,7 @@ async function stopBoth(layout: ReleaseLayout): Promise<void> {
 const realPrograms: Programs = { stopBoth, startAndWait };
 
 export interface StartOptions {
-  api: LocalApi;
+  probe: ReleaseProbe;
   env: NodeJS.ProcessEnv;
   runtime: Runtime;
   timeoutMs: number;
@@ -167,7 +176,7 @@ export interface StartOptions {
 /** Starts tp-manager then the supervisor from `root`; undefined once healthy, else why not. */
 async function startAndWait(layout: ReleaseLayout, root: string, version: string, o: StartOptions): Promise<string | undefined> {
   const started = PROCESS_NAMES.map((name) => startProcess(root, name, layout.dataDir, o.env, o.runtime));
-  const problem = await waitHealthy(layout, started, o.api, version, o.timeoutMs);
+  const problem = await waitHealthy(layout, started, o.probe, version, o.timeoutMs);
   if (problem !== undefined) {
     // Stop what this start left running, even a process that has not written its pid file yet.
     for (const s of [...started].reverse()) await stopStarted(s, layout.dataDir);
@@ -175,7 +184,7 @@ async function startAndWait(layout: ReleaseLayout, root: string, version: string
   return problem;
 }
 
-async function waitHealthy(layout: ReleaseLayout, started: Started[], api: LocalApi, version: string, timeoutMs: number): Promise<string | undefined> {
+async function waitHealthy(layout: ReleaseLayout, started: Started[], probe: ReleaseProbe, version: string, timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   let last = 'not started yet';
   for (;;) {
@@ -186,7 +195,7 @@ async function waitHealthy(layout: ReleaseLayout, started: Started[], api: Local
       if (other !== undefined && other !== s.pid && isAlive(other)) continue;
       return `${s.name} stopped at start (${s.exit}): ${lastReason(s.outFile, s.outStart)}`;
     }
-    const problem = await healthProblem(api, version);
+    const problem = await probe.healthProblem(version);
     if (problem === undefined) return undefined;
     last = problem;
     if (Date.now() >= deadline) {
