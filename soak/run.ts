@@ -179,7 +179,9 @@ async function orderBookEntry(connector: ConnectorUnderTest, orderId: string): P
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {
-    process.stderr.write(`soak: ${err.message.split('\n')[0]}\n`);
+    // The first line says what failed; a process that would not start follows with its own last lines.
+    const [first, ...rest] = err.message.split('\n');
+    process.stderr.write(`soak: ${first}\n${rest.slice(-15).map((l) => `  | ${l}\n`).join('')}`);
     process.exit(1);
   },
 );
