@@ -33,7 +33,8 @@ describe('crashes during a payment', () => {
     await connector.kill9('supervisor');
     // The kiosk's connection died with the supervisor (fetch's error comes from another realm than Jest's Error).
     expect(String((await lost as Error).message)).toMatch(/fetch failed|socket|terminated/);
-    await new Promise((r) => setTimeout(r, 3500)); // the customer pays meanwhile
+    // The customer pays meanwhile: the terminal's answer reaches tp-manager while no supervisor runs.
+    await waitUntil(() => connector.terminalAnswers().some((a) => a.requestAmount === 4321 && a.delivered) || undefined, 10_000, 'the terminal to answer');
     await connector.startProcess('supervisor');
     const stored = await waitUntil(async () => {
       const s = await storedOrder(connector, orderId);
