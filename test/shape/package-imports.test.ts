@@ -1,6 +1,7 @@
 /**
- * Issue 11 item 5: each workspace package declares the workspace packages its sources import, and its
- * relative imports stay inside its own src/ (another package is reached by its name, never by a path).
+ * Issue 11 item 5: each workspace package declares the workspace packages its sources import, its relative
+ * imports stay inside its own src/ (another package is reached by its name, never by a path), and its index
+ * exports by name.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,6 +33,12 @@ describe.each(packageDirs())('packages/%s', (dir) => {
     const referenced = (tsconfig.references ?? []).map((r) => manifestOf(path.basename(r.path)).name).sort();
     const declared = Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@ecr/')).sort();
     expect(referenced).toEqual(declared);
+  });
+
+  test('its index names what it exports (no export * from: a new export is a decision, not an accident)', () => {
+    const index = path.join(PACKAGES_DIR, dir, 'src', 'index.ts');
+    if (!fs.existsSync(index)) return; // a program only (tp-manager, supervisor): main.ts is its entry point
+    expect(fs.readFileSync(index, 'utf8').match(/^export \* from .*$/gm) ?? []).toEqual([]);
   });
 
   test('reaches no file outside its own src/ by a relative path', () => {

@@ -10,7 +10,24 @@ import { DailyFileTransport } from './daily-file-transport';
 import { consoleLineFormat, jsonLineFormat, type LogFormat } from './log-formats';
 import { createRedactor, type Redactor } from './log-redaction';
 
-export type Logger = winston.Logger;
+/**
+ * The one logger interface of the project: what a module logs with. A module that needs only some levels
+ * asks for `Pick<Logger, 'info' | 'warn'>`; the processes' winston logger fits it, and so does a test's
+ * recorder. `meta` fields are written as fields of the line (JSON logs), never inside the message.
+ */
+export interface Logger {
+  error(message: string, meta?: LogFields): void;
+  warn(message: string, meta?: LogFields): void;
+  info(message: string, meta?: LogFields): void;
+  debug(message: string, meta?: LogFields): void;
+  /** A logger whose every line also carries `fields` (e.g. one payment's orderId and command id). */
+  child(fields: LogFields): Logger;
+}
+
+export type LogFields = Record<string, unknown>;
+
+/** The logger a process makes with createLogger: winston's, closed with closeLogger before a planned exit. */
+export type ProcessLogger = winston.Logger;
 export { DailyFileTransport, type DailyFileTransportOptions } from './daily-file-transport';
 export { createRedactor, REDACTED, type Redactor } from './log-redaction';
 export { consoleLineFormat, jsonLineFormat, LOG_FORMATS, type LogFormat } from './log-formats';
@@ -34,7 +51,7 @@ export interface CreateLoggerOptions {
   clock?: () => Date;
 }
 
-export function createLogger(options: CreateLoggerOptions): Logger {
+export function createLogger(options: CreateLoggerOptions): ProcessLogger {
   const { name } = options;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     throw new Error(`logger name "${name}" cannot name a log file: expected letters, digits, ".", "_" or "-"`);
@@ -90,7 +107,7 @@ export function redactionFormat(redactor: Redactor): winston.Logform.Format {
 }
 
 /** Flushes every transport and closes the log files; resolves when done (call before a planned exit). */
-export function closeLogger(logger: Logger): Promise<void> {
+export function closeLogger(logger: ProcessLogger): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       logger.close();

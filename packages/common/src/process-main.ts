@@ -6,10 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Logger } from 'winston';
 import { loadConfig, ConfigError, configSecrets, configSummary, type Config } from './config';
 import { dataDirProblem, dataPaths, findRepoRoot, resolveDataDir } from './data-dir';
-import { closeLogger, createLogger } from './logger';
+import { closeLogger, createLogger, type ProcessLogger } from './logger';
 
 export type Stop = () => Promise<void>;
 
@@ -50,7 +49,7 @@ const STOP_REQUEST_POLL_MS = 500;
 
 export interface ProcessContext {
   config: Config;
-  logger: Logger;
+  logger: ProcessLogger;
   version: string;
   /** Ends the process cleanly (as SIGTERM does). */
   shutdown(reason: string): void;
@@ -137,7 +136,7 @@ export function runProcess(name: string, start: (ctx: ProcessContext) => Promise
   const problem = dataDirProblem(config.dataDir, databaseFiles(config.dataDir, name));
   if (problem) failStart(name, problem);
   const paths = dataPaths(config.dataDir);
-  let logger: Logger;
+  let logger: ProcessLogger;
   try {
     logger = createLogger({ name, dataDir: config.dataDir, level: config.logLevel, consoleFormat: config.logFormat, secrets: configSecrets(config) });
   } catch (err) {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { closeLogger, consoleLineFormat, createLogger, type Logger } from '../src/logger';
+import { closeLogger, consoleLineFormat, createLogger, type Logger, type ProcessLogger } from '../src/logger';
 
 const PAN = '4111111111111111';
 const GROUPED_PAN = '5500 0000 0000 0004';
@@ -30,10 +30,30 @@ function readLines(file: string): string[] {
 }
 
 describe('log files', () => {
-  let logger: Logger | undefined;
+  let logger: ProcessLogger | undefined;
   afterEach(async () => {
     if (logger) await closeLogger(logger);
     logger = undefined;
+  });
+
+  test("child(fields): every line of a payment's logger carries its orderId, through the one Logger interface", async () => {
+    const dataDir = tempDataDir();
+    logger = createLogger({ name: 'tp-manager', dataDir, console: false, clock: manualClock('2026-11-27T10:00:00.000Z').now });
+    // What a module receives: the interface, not winston.
+    const used: Logger = logger;
+    const payment = used.child({ orderId: 'A-1', commandId: 'c1' });
+    payment.info('payment sent to the terminal', { amount: 899 });
+    payment.child({ attempt: 2 }).warn('no answer');
+    used.info('idle');
+    await closeLogger(logger);
+    logger = undefined;
+
+    const lines = readLines(path.join(dataDir, 'logs', 'tp-manager-2026-11-27.log')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'payment sent to the terminal', orderId: 'A-1', commandId: 'c1', amount: 899 }),
+      expect.objectContaining({ message: 'no answer', level: 'warn', orderId: 'A-1', commandId: 'c1', attempt: 2 }),
+      expect.not.objectContaining({ orderId: 'A-1' }),
+    ]);
   });
 
   test('one JSON object a line in <dataDir>/logs/<name>-YYYY-MM-DD.log', async () => {

@@ -5,13 +5,13 @@
  * (order-recorder.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { CONNECTION_TIME_OUT, ConnectorError, type CheckStatus, type JournalEntry, type Reply, type TlcResult } from '@ecr/common';
+import { CONNECTION_TIME_OUT, ConnectorError, type CheckStatus, type JournalEntry, type Reply, type TlcResult, type Logger } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
 import type { ConnectorService, HealthReport, StoredOrder, UnattributedSummary, VersionInfo } from './service';
 import { isPaid, type OrderBook, type OrderRecord } from './order-book';
 import { expectReply, TpManagerRestarted, type TpManagerPort } from './tp-port';
 import { describeMoney, failureResponse } from './order-response';
-import type { OrderDelivery, OrderRecorder, ServiceLogger } from './order-recorder';
+import type { OrderDelivery, OrderRecorder } from './order-recorder';
 
 export interface ServiceOptions {
   paymentTimeoutMs: number;
@@ -45,7 +45,7 @@ export class Connector implements ConnectorService {
     private readonly tp: TpManagerPort,
     private readonly delivery: OrderDelivery,
     private readonly recorder: OrderRecorder,
-    private readonly logger: ServiceLogger,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
     private readonly options: ServiceOptions,
   ) {}
 

@@ -6,9 +6,10 @@
  * recreated), the sync starts again from its first entry; recording is idempotent, so that is safe.
  */
 import type { OrderBook } from './order-book';
-import type { OrderRecorder, ServiceLogger } from './order-recorder';
+import type { OrderRecorder } from './order-recorder';
 import { failureResponse } from './order-response';
 import { expectReply, type TpManagerPort } from './tp-port';
+import type { Logger } from '@ecr/common';
 
 /** Where the sync stopped in tp-manager's journal (its seq), kept in the order book's settings. */
 const CURSOR = 'journal_seq';
@@ -26,7 +27,7 @@ export class JournalSync {
     private readonly orders: OrderBook,
     private readonly tp: TpManagerPort,
     private readonly recorder: OrderRecorder,
-    private readonly logger: ServiceLogger,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
     /** The payment this supervisor is waiting for right now: its own reply records it. */
     private readonly activeCommandId: () => string | undefined,
     private readonly intervalMs = 2000,

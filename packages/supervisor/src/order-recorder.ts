@@ -2,7 +2,7 @@
  * Records tp-manager's journal entries in the order book, whichever way they arrive (the payment's own
  * reply, or the journal sync after a crash), and queues a newly paid order for HiPay in the same commit.
  */
-import { currencyByNumeric, type JournalEntry } from '@ecr/common';
+import { currencyByNumeric, type JournalEntry, type Logger } from '@ecr/common';
 import type { ValidatedOrder } from './contract';
 import { isPaid, type OrderBook, type OrderRecord } from './order-book';
 import { buildOrderResponse } from './order-response';
@@ -29,12 +29,6 @@ export interface OrderDelivery {
   counts(): OutboxCounts;
 }
 
-export interface ServiceLogger {
-  info(message: string, meta?: object): void;
-  warn(message: string, meta?: object): void;
-  error(message: string, meta?: object): void;
-}
-
 export class OrderRecorder {
   /** Who waits for a command id's result to be recorded (a payment's wait ends whichever way it arrives). */
   private readonly waiters = new Map<string, Set<(record: OrderRecord) => void>>();
@@ -42,7 +36,7 @@ export class OrderRecorder {
   constructor(
     private readonly orders: OrderBook,
     private readonly delivery: OrderDelivery,
-    private readonly logger: ServiceLogger,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
   ) {}
 
   /** Records a journal entry (idempotent); returns the order when it changed. */

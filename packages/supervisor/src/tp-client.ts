@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
-import { ConnectorError, type Command, type Reply } from '@ecr/common';
+import { ConnectorError, type Command, type Reply, type Logger } from '@ecr/common';
 import { TpManagerRestarted, type CommandBody, type PaymentBody, type TpManagerPort } from './tp-port';
 
 export { expectReply, type CommandBody } from './tp-port';
@@ -29,11 +29,6 @@ export interface TpClientOptions {
 interface Waiting {
   instance: string | undefined;
   abort(instance: string): void;
-}
-
-export interface ClientLogger {
-  info(message: string): void;
-  warn(message: string): void;
 }
 
 /**
@@ -57,7 +52,7 @@ export class TpManagerClient extends EventEmitter implements TpManagerPort {
 
   constructor(
     private readonly options: TpClientOptions,
-    private readonly logger: ClientLogger,
+    private readonly logger: Pick<Logger, 'info' | 'warn'>,
   ) {
     super();
     this.replyTimeoutMs = options.replyTimeoutMs ?? 5000;

@@ -4,7 +4,7 @@
  * placeholder result is journaled; the terminal's real answer, whenever it comes, replaces it. Which payment
  * an answer belongs to is decided in answer-attribution.ts (money rule 3).
  */
-import { ConnectorError, type JournalEntry, type PaymentResult } from '@ecr/common';
+import { ConnectorError, type JournalEntry, type PaymentResult, type Logger } from '@ecr/common';
 import type { Journal } from './journal';
 import { attributeAnswer } from './answer-attribution';
 import type { DecodedAnswer, PaymentDriver } from './drivers/terminal-driver';
@@ -27,12 +27,6 @@ interface Current {
   taken: boolean;
   done: Promise<JournalEntry>;
   end(result: PaymentResult): void;
-}
-
-export interface RunnerLogger {
-  info(message: string, meta?: object): void;
-  warn(message: string, meta?: object): void;
-  error(message: string, meta?: object): void;
 }
 
 export class BusyError extends Error {}
@@ -64,7 +58,7 @@ export class PaymentRunner {
     private readonly journal: Journal,
     private readonly driver: PaymentDriver,
     private readonly line: Line,
-    private readonly logger: RunnerLogger,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
     options: RunnerOptions = {},
   ) {
     this.lineLostGraceMs = options.lineLostGraceMs ?? LINE_LOST_GRACE_MS;

@@ -8,12 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
-import type { Command, Reply, ReplyBody } from '@ecr/common';
-
-export interface RouterLogger {
-  warn(message: string): void;
-  debug(message: string): void;
-}
+import type { Command, Reply, ReplyBody, Logger } from '@ecr/common';
 
 export class CommandRouter {
   private readonly socket = new zmq.Router({ linger: 0, sendTimeout: 2000 });
@@ -23,7 +18,7 @@ export class CommandRouter {
 
   constructor(
     private readonly handle: (cmd: Command) => Promise<ReplyBody>,
-    private readonly logger: RouterLogger,
+    private readonly logger: Pick<Logger, 'warn' | 'debug'>,
     private readonly rememberLast = 1000,
     /** This process's id, made once per start. */
     readonly instance: string = randomUUID(),

@@ -16,6 +16,7 @@ import { releaseVersion, type ReleaseLayout } from './release-layout';
 import { describeSource, fetchArchive, readManifest, SourceError, type SourceOptions } from './update-source';
 import type { UpdateStep } from './update-step';
 import { compareVersions } from './version-order';
+import type { Logger } from '@ecr/common';
 
 export interface PrepareOptions {
   layout: ReleaseLayout;
@@ -23,7 +24,7 @@ export interface PrepareOptions {
   source: string;
   /** The running release. */
   running: { version: string; root: string };
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   sourceOptions?: SourceOptions;
 }
 
@@ -100,7 +101,7 @@ export async function prepareRelease(options: PrepareOptions): Promise<Prepared>
     const target = layout.releaseDir(to);
     fs.rmSync(target, { recursive: true, force: true }); // an earlier copy that never became current
     fs.renameSync(root, target);
-    log('info', `update ${to} unpacked into ${target} (sha256 ${actual} checked)`);
+    log.info(`update ${to} unpacked into ${target} (sha256 ${actual} checked)`);
     return { ready: true, version: to, root: target };
   } catch (err) {
     return stop('failed', `${to} not installed: ${(err as Error).message}; nothing was changed`, to);

@@ -23,6 +23,7 @@ import { identityFile, writePidFile } from '@ecr/cli';
 import { ownProcessIdentity } from '@ecr/common';
 import { releaseLayout, setCurrentLink, type LinkOptions, type ReleaseLayout } from './release-layout';
 import type { UpdateStep } from './update-step';
+import type { Logger } from '@ecr/common';
 
 export interface SwitchJob {
   dataDir: string;
@@ -50,7 +51,7 @@ export interface ReleaseProbe {
 
 export interface SwitchDeps {
   probe: ReleaseProbe;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   env?: NodeJS.ProcessEnv;
   /** How `current` is changed (tests: a file system that acts like Windows). */
   link?: LinkOptions;
@@ -87,21 +88,21 @@ export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<U
     if (busyFor !== undefined) {
       const message = `${to.version} not switched to: the terminal was still busy after ${Math.round(busyFor / 1000)} s; the next run tries again`;
       step = { outcome: 'failed', message, from: from.version, to: to.version };
-      log('warn', `update ${message}`);
+      log.warn(`update ${message}`);
       return finishRecord(layout, step);
     }
-    log('info', `switching from ${from.version} to ${to.version}: stopping the supervisor and tp-manager`);
+    log.info(`switching from ${from.version} to ${to.version}: stopping the supervisor and tp-manager`);
     stopped = true;
     await programs.stopBoth(layout);
     await setCurrentLink(layout, to.root, deps.link);
-    log('info', `releases/current -> ${to.root}; starting ${to.version}`);
+    log.info(`releases/current -> ${to.root}; starting ${to.version}`);
     const problem = await programs.startAndWait(layout, to.root, to.version, startOptions);
     if (problem === undefined) {
       pruneReleases(layout, [to.root, from.root], log);
       step = { outcome: 'installed', message: `${to.version} installed and healthy (was ${from.version})`, from: from.version, to: to.version };
-      log('info', `update ${step.message}`);
+      log.info(`update ${step.message}`);
     } else {
-      log('error', `update ${to.version} did not become healthy: ${problem}; rolling back to ${from.version}`);
+      log.error(`update ${to.version} did not become healthy: ${problem}; rolling back to ${from.version}`);
       await programs.stopBoth(layout);
       fs.writeFileSync(layout.rolledBackMarker(to.version), `${problem}\nrolled back ${new Date().toISOString()}\n`);
       await setCurrentLink(layout, from.link, deps.link);
@@ -113,14 +114,14 @@ export async function switchRelease(job: SwitchJob, deps: SwitchDeps): Promise<U
         from: from.version,
         to: to.version,
       };
-      log(again === undefined ? 'warn' : 'error', `update ${step.message}`);
+      log[again === undefined ? 'warn' : 'error'](`update ${step.message}`);
     }
   } catch (err) {
     let message = `the switch to ${to.version} failed: ${(err as Error).message}`;
     // The programs were stopped: never leave the kiosk down until the next watchdog run (issue 14 defect 1).
     if (stopped) message += `; ${await restartPrevious(layout, job, programs, startOptions, deps)}`;
     step = { outcome: 'failed', message, from: from.version, to: to.version };
-    log('error', `update ${step.message}`);
+    log.error(`update ${step.message}`);
   } finally {
     fs.rmSync(layout.switchPidFile, { force: true });
     fs.rmSync(identityFile(layout.switchPidFile), { force: true });
@@ -134,7 +135,7 @@ async function waitTerminalIdle(probe: ReleaseProbe, maxMs: number, log: SwitchD
   let told = false;
   while ((await probe.terminalBusy()) === true) {
     if (Date.now() - startedAt >= maxMs) return Date.now() - startedAt;
-    if (!told) log('info', 'a payment is in progress on the terminal: the switch waits for it to end');
+    if (!told) log.info('a payment is in progress on the terminal: the switch waits for it to end');
     told = true;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -215,9 +216,9 @@ function pruneReleases(layout: ReleaseLayout, keep: string[], log: SwitchDeps['l
     if (kept.has(realpath(dir))) continue;
     try {
       fs.rmSync(dir, { recursive: true, force: true });
-      log('info', `removed old release ${dir}`);
+      log.info(`removed old release ${dir}`);
     } catch (err) {
-      log('warn', `cannot remove old release ${dir}: ${(err as Error).message}`);
+      log.warn(`cannot remove old release ${dir}: ${(err as Error).message}`);
     }
   }
 }

@@ -36,7 +36,11 @@ function prepare(extra: Partial<PrepareOptions> = {}) {
     layout,
     source,
     running: { version: '0.1.0', root: REPO_ROOT },
-    log: (level, message) => logged.push(`${level} ${message}`),
+    log: {
+      info: (message) => void logged.push(`info ${message}`),
+      warn: (message) => void logged.push(`warn ${message}`),
+      error: (message) => void logged.push(`error ${message}`),
+    },
     ...extra,
   });
 }

@@ -98,7 +98,7 @@ test('a failure after the programs were stopped starts the previous release agai
     {
       // Nobody answers GET /health: the terminal is not known busy, the switch does not wait.
       probe: { healthProblem: async () => undefined, terminalBusy: async () => undefined },
-      log: () => undefined,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       link: { platform: 'linux', fs: windowsLikeFs(), sleep: noWait },
       programs,
     },

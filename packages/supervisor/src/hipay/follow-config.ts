@@ -5,16 +5,16 @@
  * The supervisor's main starts it once the outbox exists (followHipayConfig) and stops it at shutdown.
  */
 import { statSync } from 'node:fs';
-import { ConfigError, loadConfig, type Config } from '@ecr/common';
+import { ConfigError, loadConfig, type Config, type Logger } from '@ecr/common';
 import { createHipayClient } from './client';
 import type { HipayMerchantSettings } from './order-fields';
-import type { HipayOutbox, OutboxLogger } from './outbox';
+import type { HipayOutbox } from './outbox';
 
 export interface FollowConfigOptions {
   outbox: Pick<HipayOutbox, 'reconfigure' | 'retryRefused'>;
   /** The configuration the supervisor started with (its file and data directory are followed). */
   config: Config;
-  logger: OutboxLogger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** The embedded sandbox's URL when HIPAY_LOGIN=sandbox (it cannot change while the supervisor runs). */
   sandboxUrl?: string;
   /** Bound on each HiPay call. */

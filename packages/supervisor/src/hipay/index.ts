@@ -2,6 +2,6 @@ export { buildOrderFields, passiveHash, PASSIVE_CODE_CAPTURED, type HipayMerchan
 export { createHipayClient, type HipayCallOptions, type HipayClient, type HipayClientOptions } from './client';
 export type { CreateOrderResult, FindTransactionResult, HipayHeld, HipayRefusal, HipayRetryable, HipayTransactionSummary } from './results';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
-export { HipayOutbox, type HipayDeliveryStatus, type HipayOutboxOptions, type OutboxEntry, type OutboxLogger } from './outbox';
+export { HipayOutbox, type HipayDeliveryStatus, type HipayOutboxOptions, type OutboxEntry } from './outbox';
 export type { OutboxState, OutboxSummary } from './outbox-store';
 export { applyHipayConfig, followHipayConfig, merchantSettings, type FollowConfigOptions } from './follow-config';

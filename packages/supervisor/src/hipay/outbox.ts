@@ -12,19 +12,14 @@ import type { HipayClient } from './client';
 import { buildOrderFields, type HipayMerchantSettings, type HipayOrder } from './order-fields';
 import { OutboxStore, type OutboxState, type OutboxSummary } from './outbox-store';
 import { transactionOutcome, type CreateOrderResult } from './results';
-
-export interface OutboxLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+import type { Logger } from '@ecr/common';
 
 export interface HipayOutboxOptions {
   /** supervisor.db, opened by the supervisor (WAL). The outbox creates its own table. */
   db: Database;
   client: HipayClient;
   settings: HipayMerchantSettings;
-  logger: OutboxLogger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Back-off between tries; defaults 1 s doubling up to 5 min. */
   backoff?: Partial<BackoffSettings>;
   /** Longest sleep of the background loop when nothing is due (default: 30 s, or the cap when smaller). */
@@ -60,7 +55,7 @@ export class HipayOutbox {
   private readonly store: OutboxStore;
   private client: HipayClient;
   private settings: HipayMerchantSettings;
-  private readonly logger: OutboxLogger;
+  private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   private readonly backoff: BackoffSettings;
   private readonly idlePollMs: number;
   private readonly refusedRetryMs: number;

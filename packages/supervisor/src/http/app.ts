@@ -7,7 +7,7 @@ import type { ConnectorService } from '../service';
 import type { MetricsSource } from '../metrics/metrics-route';
 import { basicAuthMiddleware } from './auth';
 import { errorMiddleware, methodNotAllowed, notFound } from './errors';
-import type { HttpLogger } from './logger';
+import type { Logger } from '@ecr/common';
 import { buildOpenApi } from './openapi';
 import { orderBodyParsers } from './order-body';
 import { requestLog } from './request-log';
@@ -19,7 +19,7 @@ export interface AppDeps {
   login: string;
   password: string;
   service: ConnectorService;
-  logger: HttpLogger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** The connector's version, for the OpenAPI description. */
   version: string;
   /** Largest accepted body, in body-parser's notation; default '1mb'. */

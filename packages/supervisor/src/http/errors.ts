@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CONNECTION_TIME_OUT, type ErrorCode } from '@ecr/common';
-import type { HttpLogger } from './logger';
+import type { Logger } from '@ecr/common';
 
 export type ErrorBody = [{ error: string }];
 
@@ -116,7 +116,7 @@ export function answerFor(err: unknown, bodyLimit: string): Answer {
   return { status: 500, message: 'internal error in the supervisor; see its log', internal: err };
 }
 
-export function errorMiddleware(logger: HttpLogger, bodyLimit: string): ErrorRequestHandler {
+export function errorMiddleware(logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>, bodyLimit: string): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) {
       next(err);

@@ -4,9 +4,9 @@
  */
 import type { RequestHandler } from 'express';
 import { oneLine } from './errors';
-import type { HttpLogger } from './logger';
+import type { Logger } from '@ecr/common';
 
-export function requestLog(logger: HttpLogger): RequestHandler {
+export function requestLog(logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const what = `${req.method} ${oneLine(req.originalUrl.split('?')[0] ?? '', 200)}`;

@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import type { OrderResponse } from '../contract';
 import type { ConnectorService, StoredOrder } from '../service';
 import { HttpError, oneLine } from './errors';
-import type { HttpLogger } from './logger';
+import type { Logger } from '@ecr/common';
 import type { OpenApiDocument } from './openapi';
 import { bodySource } from './order-body';
 import { parseOrderRequest } from './order-request';
@@ -23,7 +23,7 @@ export type Handlers = { [Id in OperationId]: Handler<OkBody<Id>> };
 
 export interface HandlerDeps {
   service: ConnectorService;
-  logger: HttpLogger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   openapi: OpenApiDocument;
   /** GET /metrics answers 404 without it. */
   metrics?: MetricsSource;

@@ -3,7 +3,7 @@
  * soon as it is known. A release ready to switch is handed to the switch runner, which restarts both processes
  * (this one included) and writes the final outcome.
  */
-import type { TlcResult } from '@ecr/common';
+import type { Logger, TlcResult } from '@ecr/common';
 import {
   isAlive,
   prepareRelease,
@@ -25,15 +25,13 @@ export interface MaintainedConnector {
   tlc(): Promise<TlcResult>;
 }
 
-export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
-
 export interface RunDeps {
   layout: ReleaseLayout;
   updateSource: string;
   terminalProtocol: string;
   running: { version: string; root: string };
   connector: MaintainedConnector;
-  log: Log;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Resolves when no payment is in progress (a payment may begin during the telecollection or the download). */
   noPayment: () => Promise<void>;
   spawnRunner: (job: SwitchJob) => number;
@@ -54,10 +52,10 @@ export async function runMaintenance(trigger: MaintenanceRecord['trigger'], dueA
   if (earlier?.state === 'postponed' && earlier.dueAt === record.dueAt && earlier.postponed) record.postponed = earlier.postponed;
   const save = () => writeLastRun(layout.lastRunFile, record);
   save();
-  log('info', `maintenance started (${trigger}, due ${record.dueAt})`);
+  log.info(`maintenance started (${trigger}, due ${record.dueAt})`);
 
   record.telecollection = await runTelecollection(() => deps.connector.tlc(), deps.terminalProtocol);
-  log(record.telecollection.outcome === 'failed' ? 'warn' : 'info', `maintenance telecollection: ${record.telecollection.message}`);
+  log[record.telecollection.outcome === 'failed' ? 'warn' : 'info'](`maintenance telecollection: ${record.telecollection.message}`);
   save();
 
   const runner = readPid(layout.switchPidFile);
@@ -94,7 +92,7 @@ export async function runMaintenance(trigger: MaintenanceRecord['trigger'], dueA
     to: prepared.version,
   };
   save();
-  log('info', `maintenance update: ${record.update.message}`);
+  log.info(`maintenance update: ${record.update.message}`);
   record.runnerPid = deps.spawnRunner(job);
   save();
   return record;
@@ -106,6 +104,6 @@ function finish(record: MaintenanceRecord, update: NonNullable<MaintenanceRecord
   record.finishedAt = new Date().toISOString();
   writeLastRun(deps.layout.lastRunFile, record);
   const level = update.outcome === 'refused' || update.outcome === 'failed' ? 'error' : 'info';
-  deps.log(level, `maintenance update: ${update.message}`);
+  deps.log[level](`maintenance update: ${update.message}`);
   return record;
 }

@@ -2,23 +2,17 @@
  * The daily maintenance inside the supervisor: the scheduler, the steps of a run, and what GET /health shows.
  */
 import * as fs from 'node:fs';
-import { findRepoRoot, type Config } from '@ecr/common';
+import { findRepoRoot, type Config, type Logger } from '@ecr/common';
 import { isAlive, readLastRun, releaseLayout, writeLastRun, type MaintenanceRecord, type SourceOptions } from '@ecr/updater';
-import { runMaintenance, type Log, type MaintainedConnector } from './maintenance-run';
+import { runMaintenance, type MaintainedConnector } from './maintenance-run';
 import { MaintenanceScheduler } from './scheduler';
 import { localText, timeText } from './schedule';
 import { spawnSwitchRunner } from './spawn-runner';
 
-export interface MaintenanceLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
 export interface MaintenanceOptions {
   config: Pick<Config, 'updateTime' | 'updateSource' | 'dataDir' | 'terminalProtocol'>;
   connector: MaintainedConnector;
-  logger: MaintenanceLogger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** The running release's version (runProcess's `version`). */
   version: string;
   /** The running release's root. Default: findRepoRoot(). */
@@ -50,7 +44,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
   const { config, connector, logger } = options;
   const layout = releaseLayout(config.dataDir);
   const running = { version: options.version, root: options.root ?? findRepoRoot() };
-  const log: Log = (level, message) => logger[level](message);
+  const log = logger;
   const env = options.env ?? process.env;
   const clock = options.clock ?? clockFromEnv(env, log);
   closeInterruptedSwitch(layout.lastRunFile, log);
@@ -69,7 +63,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
         postponed: { since: new Date().toISOString(), reason: 'a payment is in progress' },
       };
       writeLastRun(layout.lastRunFile, record);
-      log('info', 'maintenance postponed: a payment is in progress; it starts when the payment ends');
+      log.info('maintenance postponed: a payment is in progress; it starts when the payment ends');
     },
     run: async (trigger, dueAt) => {
       await runMaintenance(trigger, dueAt, {
@@ -86,10 +80,10 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
         managedBy: env.ECR_MANAGED_BY?.trim() || undefined,
       });
     },
-    onError: (err) => log('error', `maintenance failed: ${err.message}`),
+    onError: (err) => log.error(`maintenance failed: ${err.message}`),
   });
   scheduler.start();
-  log('info', `daily maintenance at ${timeText(config.updateTime)} local time; next run ${localText(scheduler.nextRunAt)}`);
+  log.info(`daily maintenance at ${timeText(config.updateTime)} local time; next run ${localText(scheduler.nextRunAt)}`);
 
   return {
     report: () => ({ updateTime: timeText(config.updateTime), nextRunAt: scheduler.nextRunAt.toISOString(), lastRun: readLastRun(layout.lastRunFile) }),
@@ -104,16 +98,16 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
  * ECR_MAINTENANCE_CLOCK=2030-01-01T03:59:55 (local time): the maintenance clock reads that when the supervisor
  * starts and runs on from there; for tests and rehearsals. The switch runner does not pass it on.
  */
-function clockFromEnv(env: NodeJS.ProcessEnv, log: Log): () => Date {
+function clockFromEnv(env: NodeJS.ProcessEnv, log: Pick<Logger, 'info' | 'warn' | 'error'>): () => Date {
   const text = env.ECR_MAINTENANCE_CLOCK?.trim();
   if (!text) return () => new Date();
   const start = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) ? new Date(text) : new Date(NaN);
   if (Number.isNaN(start.getTime())) {
-    log('warn', `ECR_MAINTENANCE_CLOCK=${text} is not a local date and time such as 2030-01-01T03:59:55; using the system clock`);
+    log.warn(`ECR_MAINTENANCE_CLOCK=${text} is not a local date and time such as 2030-01-01T03:59:55; using the system clock`);
     return () => new Date();
   }
   const offset = start.getTime() - Date.now();
-  log('warn', `ECR_MAINTENANCE_CLOCK: the maintenance clock reads ${text} now (tests and rehearsals only)`);
+  log.warn(`ECR_MAINTENANCE_CLOCK: the maintenance clock reads ${text} now (tests and rehearsals only)`);
   return () => new Date(Date.now() + offset);
 }
 
@@ -135,7 +129,7 @@ function waitNoPayment(connector: MaintainedConnector): Promise<void> {
 }
 
 /** A switch whose runner died (machine switched off) would show "switching" for ever: say what happened. */
-function closeInterruptedSwitch(file: string, log: Log): void {
+function closeInterruptedSwitch(file: string, log: Pick<Logger, 'info' | 'warn' | 'error'>): void {
   const record = readLastRun(file);
   if (record?.state !== 'switching') return;
   if (record.runnerPid !== undefined && isAlive(record.runnerPid)) return;
@@ -148,5 +142,5 @@ function closeInterruptedSwitch(file: string, log: Log): void {
     finishedAt: new Date().toISOString(),
     update: { outcome: 'failed', message, from: update?.from ?? '', to: update?.to },
   });
-  log('warn', `maintenance: ${message}`);
+  log.warn(`maintenance: ${message}`);
 }

@@ -4,7 +4,7 @@
  * (the job file is what switch-release.ts's SwitchJob describes). Output: logs/maintenance-*.log and stdout.
  */
 import * as fs from 'node:fs';
-import { closeLogger, configSecrets, createLogger, loadConfig, type Logger } from '@ecr/common';
+import { closeLogger, configSecrets, createLogger, loadConfig, type ProcessLogger } from '@ecr/common';
 import { readLastRun, releaseLayout, switchRelease, writeLastRun, type SwitchJob } from '@ecr/updater';
 import { healthProblem, localApi, terminalBusy } from './health-probe';
 
@@ -21,14 +21,14 @@ async function main(): Promise<number> {
     process.stderr.write(`switch-runner: cannot read the job ${jobFile}: ${(err as Error).message}\n`);
     return 2;
   }
-  let logger: Logger | undefined;
+  let logger: ProcessLogger | undefined;
   try {
     const config = loadConfig({ dataDir: job.dataDir });
     logger = createLogger({ name: 'maintenance', dataDir: config.dataDir, level: config.logLevel, secrets: configSecrets(config) });
     const log = logger;
     const api = localApi(config);
     const probe = { healthProblem: (version: string) => healthProblem(api, version), terminalBusy: () => terminalBusy(api) };
-    const step = await switchRelease(job, { probe, log: (level, message) => log.log(level, message) });
+    const step = await switchRelease(job, { probe, log });
     fs.rmSync(jobFile, { force: true });
     return step.outcome === 'installed' ? 0 : 1;
   } catch (err) {

@@ -10,6 +10,7 @@ import type { ConnectorService } from '../service';
 import type { PaymentBody, TpManagerPort } from '../tp-port';
 import type { ConnectorMetrics, PaymentOutcomeLabel } from './connector-metrics';
 import { decorateService } from './decorate-service';
+import type { Logger } from '@ecr/common';
 
 /** The port to hand to the core, and the wrapper of the service the HTTP layer calls. */
 export interface TimedPayments<S extends ConnectorService> {
@@ -18,15 +19,10 @@ export interface TimedPayments<S extends ConnectorService> {
   service(service: S): S;
 }
 
-/** With it, one structured line per payment: orderId, command id, outcome and durations as fields. */
-export interface PaymentLogger {
-  info(message: string, meta: object): void;
-}
-
 export function timePayments<S extends ConnectorService>(
   tp: TpManagerPort,
   metrics: Pick<ConnectorMetrics, 'paymentFinished'>,
-  logger?: PaymentLogger,
+  logger?: Pick<Logger, 'info'>,
 ): TimedPayments<S> {
   // Each POST /order's own slot, found again by the port inside that call whatever else runs meanwhile (a
   // second request for the same orderId, refused with 409, must not take the first one's timing).

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currencyByAlpha } from '@ecr/common';
-import type { HipayOrder, OutboxLogger } from '../../src/hipay';
+import type { Logger } from '@ecr/common';
+import type { HipayOrder } from '../../src/hipay';
 
 export const LOGIN = '94654727.stage-secure-gateway.hipay-tpp.com';
 export const PASSWORD = 'Test_pw_123';
@@ -30,7 +31,7 @@ export function tempDb(): TempDb {
   };
 }
 
-export interface RecordingLogger extends OutboxLogger {
+export interface RecordingLogger extends Pick<Logger, 'info' | 'warn' | 'error'> {
   lines: { level: 'info' | 'warn' | 'error'; message: string }[];
   at(level: 'info' | 'warn' | 'error'): string[];
 }

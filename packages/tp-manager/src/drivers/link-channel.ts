@@ -7,15 +7,11 @@ import { performance } from 'node:perf_hooks';
 import { ConcertLink, type LinkStep } from '@ecr/protocol';
 import type { Line } from '../transports/line';
 import type { MessageChannel } from './message-channel';
+import type { Logger } from '@ecr/common';
 
 interface Waiter<T> {
   resolve(value: T): void;
   reject(err: Error): void;
-}
-
-export interface ChannelLogger {
-  debug(message: string): void;
-  warn(message: string): void;
 }
 
 export class LinkChannel extends EventEmitter implements MessageChannel {
@@ -32,7 +28,7 @@ export class LinkChannel extends EventEmitter implements MessageChannel {
 
   constructor(
     private readonly line: Line,
-    private readonly logger: ChannelLogger,
+    private readonly logger: Pick<Logger, 'debug' | 'warn'>,
   ) {
     super();
     line.on('data', this.onData);

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { TlvStreamDeframer, parseTlv, v3AnswerIsComplete, type TlvStreamEvent } from '@ecr/protocol';
 import type { Line } from '../transports/line';
 import type { MessageChannel } from './message-channel';
+import type { Logger } from '@ecr/common';
 
 export interface RawTlvChannelOptions {
   /**
@@ -33,7 +34,7 @@ export class RawTlvChannel extends EventEmitter implements MessageChannel {
 
   constructor(
     private readonly line: Line,
-    private readonly logger: { warn(message: string): void; debug?(message: string): void },
+    private readonly logger: Pick<Logger, 'warn' | 'debug'>,
     options: RawTlvChannelOptions = {},
   ) {
     super();
@@ -68,7 +69,7 @@ export class RawTlvChannel extends EventEmitter implements MessageChannel {
       if (event.type === 'message') {
         this.emit('message', event.bytes);
       } else if (event.separatorsOnly) {
-        this.logger.debug?.(`skipped ${event.bytes.length} separator byte(s) from the terminal`);
+        this.logger.debug(`skipped ${event.bytes.length} separator byte(s) from the terminal`);
       } else {
         this.logger.warn(`skipped ${event.bytes.length} byte(s) from the terminal: ${event.why}`);
       }

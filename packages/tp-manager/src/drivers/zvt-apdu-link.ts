@@ -8,13 +8,9 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { zvt } from '@ecr/protocol';
 import type { Line } from '../transports/line';
+import type { Logger } from '@ecr/common';
 
 export type ZvtFraming = 'tcp' | 'serial';
-
-export interface ApduLinkLogger {
-  debug(message: string): void;
-  warn(message: string): void;
-}
 
 interface Waiter {
   resolve(): void;
@@ -36,7 +32,7 @@ export class ZvtApduLink extends EventEmitter {
   constructor(
     private readonly line: Line,
     readonly framing: ZvtFraming,
-    private readonly logger: ApduLinkLogger,
+    private readonly logger: Pick<Logger, 'debug' | 'warn'>,
   ) {
     super();
     if (framing === 'serial') this.link = new zvt.ZvtSerialLink({ role: 'ecr' });

@@ -14,19 +14,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { ConnectorError, type CheckStatus, type PaymentRequest, type TlcResult } from '@ecr/common';
+import { ConnectorError, type CheckStatus, type PaymentRequest, type TlcResult, type Logger } from '@ecr/common';
 import { zvt } from '@ecr/protocol';
 import type { Line } from '../transports/line';
 import type { TerminalAdmin } from './terminal-admin';
 import type { Capabilities, DecodedAnswer, PaymentDriver } from './terminal-driver';
 import type { ZvtApduLink } from './zvt-apdu-link';
 import { zvtCheckStatus, zvtPaymentAnswer, zvtTlcResult } from './zvt-result';
-
-export interface ZvtDriverLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  debug(message: string): void;
-}
 
 export interface ZvtDriverOptions {
   /** ZVT_PASSWORD, six digits. */
@@ -96,7 +90,7 @@ export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAd
   constructor(
     private readonly link: ZvtApduLink,
     private readonly line: Line,
-    private readonly logger: ZvtDriverLogger,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'debug'>,
     options: ZvtDriverOptions,
   ) {
     super();

@@ -5,8 +5,9 @@
  */
 import type { Journal } from '../journal';
 import type { UnsolicitedAnswer, ZvtDriver } from './zvt-driver';
+import type { Logger } from '@ecr/common';
 
-export function keepUnsolicitedAnswers(driver: ZvtDriver, journal: Pick<Journal, 'addUnattributed'>, logger: { warn(message: string): void }): void {
+export function keepUnsolicitedAnswers(driver: ZvtDriver, journal: Pick<Journal, 'addUnattributed'>, logger: Pick<Logger, 'warn'>): void {
   driver.on('unsolicited', ({ what, answer }: UnsolicitedAnswer) => {
     try {
       journal.addUnattributed({ result: answer.result, why: `the terminal sent ${what}: ZVT answers carry no reference and no command of ours was running` });

@@ -3,13 +3,8 @@
  * again with back-off (1 s doubling to 10 s). Emits 'state' (LinkState, reason), 'data' and 'reopened'.
  */
 import { EventEmitter } from 'node:events';
-import type { LinkState } from '@ecr/common';
+import type { LinkState, Logger } from '@ecr/common';
 import type { ByteTransport } from './byte-transport';
-
-export interface LineLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
 
 export class Line extends EventEmitter {
   private currentState: LinkState = 'disconnected';
@@ -20,7 +15,7 @@ export class Line extends EventEmitter {
 
   constructor(
     readonly transport: ByteTransport,
-    private readonly logger: LineLogger,
+    private readonly logger: Pick<Logger, 'info' | 'warn'>,
     private readonly minDelayMs = 1000,
     private readonly maxDelayMs = 10_000,
   ) {
