@@ -29,7 +29,7 @@ const config: Config = {
   ],
   maxWorkers: 1,
   // A mutant that leaves a payment waiting for ever fails its test in seconds instead of timing the run out.
-  testTimeout: 8_000,
+  testTimeout: 4_000,
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
 };
 

@@ -2,6 +2,11 @@
 import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
 
 const NON_PAYMENT_CALLS = new Set(['health', 'recentUnattributed', 'version', 'deviceId', 'tlc', 'check', 'terminalDisplay', 'reset', 'terminalCommandWaitMs']);
+/** Keys whose value is a text for people. */
+const TEXT_KEYS = new Set(['reason', 'why', 'message', 'error']);
+/** A string, a template or a concatenation of them. */
+const isText = (/** @type {any} */ n) =>
+  n.type === 'StringLiteral' || n.type === 'TemplateLiteral' || (n.type === 'BinaryExpression' && n.operator === '+' && (isText(n.left) || isText(n.right)));
 const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 
 /**
@@ -20,6 +25,25 @@ export const strykerPlugins = [
       const named = (/** @type {any} */ n) => n.type === 'Identifier' && /^(logger|log)$/.test(n.name);
       const isLogger = named(target) || (target.type === 'MemberExpression' && target.object.type === 'ThisExpression' && named(target.property));
       return isLogger ? 'a log line: text for people, not a money behaviour' : undefined;
+    },
+  }),
+  /**
+   * The words of an error or a reason for people (`new ConnectorError(code, message)`, `reason: ...`): their
+   * wording is checked where it is promised (the HTTP and log tests); the code, outcome and amounts next to
+   * them are still mutated, and so is every condition that decides which message is given.
+   */
+  declareValuePlugin(PluginKind.Ignore, 'message-texts', {
+    /** @param {any} path babel's NodePath */
+    shouldIgnore(path) {
+      if (!isText(path.node)) return undefined;
+      const parent = path.parentPath?.node;
+      if (parent?.type === 'NewExpression' && parent.callee.type === 'Identifier' && /Error$/.test(parent.callee.name) && parent.arguments.at(-1) === path.node) {
+        return 'the words of an error message';
+      }
+      if (parent?.type === 'ObjectProperty' && parent.value === path.node && parent.key.type === 'Identifier' && TEXT_KEYS.has(parent.key.name)) {
+        return `the words of a ${parent.key.name}`;
+      }
+      return undefined;
     },
   }),
   /**
@@ -45,7 +69,7 @@ export const strykerPlugins = [
 const config = {
   packageManager: 'npm',
   plugins: ['@stryker-mutator/jest-runner', './stryker.config.mjs'],
-  ignorers: ['logger-calls', 'connector-non-payment-calls'],
+  ignorers: ['logger-calls', 'message-texts', 'connector-non-payment-calls'],
   testRunner: 'jest',
   jest: { configFile: 'jest.mutate.config.ts', enableFindRelatedTests: true },
   coverageAnalysis: 'perTest',
@@ -79,7 +103,7 @@ const config = {
   incrementalFile: 'reports/stryker-incremental.json',
   concurrency: 1,
   // Above jest's own testTimeout (jest.mutate.config.ts): a mutant that hangs a test fails it, no restart.
-  timeoutMS: 20_000,
+  timeoutMS: 8_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },

@@ -91,7 +91,7 @@ it('money rule 5: HiPay said duplicate but its lookup lags: only lookups follow,
   expect(postsFor('R-HELD')).toBe(2); // the earlier supervisor's and this one's: answered 3010004, never again
   expect(sandbox.stats().lookupsReceived).toBeGreaterThan(2);
   expect(logger.at('warn').join('\n')).toContain('never posted again');
-});
+}, 20_000); // its waits are bounded at 10 s and 15 s: above the fast-test time-out of npm run mutate
 
 it('acceptance (issue 10): answer lost, lookups miss it for seconds with 400 + 3000001, resend refused as duplicate: delivered, held once', async () => {
   sandbox.setFaults({ loseCreationAnswer: true, lookupLagMs: 3000, unknownOrderStatus: 400 });
@@ -106,7 +106,7 @@ it('acceptance (issue 10): answer lost, lookups miss it for seconds with 400 + 3
   expect(outbox.status('R-ACCEPT')?.transactionReference).toBe(sandbox.orders()[0].transaction.transactionReference);
   expect(outbox.counts()).toMatchObject({ pending: 0, refused: 0, delivered: 1 });
   expect(logger.at('error')).toEqual([]);
-});
+}, 20_000); // its waits are bounded at 10 s and 15 s: above the fast-test time-out of npm run mutate
 
 it('money rule 5: an answer that is no configuration problem (a wrong path, 404) keeps the order pending, never refused', async () => {
   open({ baseUrl: `${sandbox.url}/wrong` }).add(paidOrder('R-404'));
