@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
 import { ConnectorError, type Command, type Reply, type Logger } from '@ecr/common';
-import { TpManagerRestarted, type CommandBody, type PaymentBody, type TpManagerPort } from './tp-port';
+import { TpManagerRestarted, type CommandBody, type PaymentBody, type TpManagerEvents, type TpManagerPort } from './tp-port';
 
 export { expectReply, type CommandBody } from './tp-port';
 
@@ -35,7 +35,7 @@ interface Waiting {
  * Emits 'down' (reason) and 'up' when tp-manager's liveness changes, 'restarted' when its process changed,
  * 'state' with each heartbeat's answer (terminal link, unattributed answers: GET /metrics).
  */
-export class TpManagerClient extends EventEmitter implements TpManagerPort {
+export class TpManagerClient extends EventEmitter<TpManagerEvents> implements TpManagerPort {
   private readonly idle: zmq.Request[] = [];
   private readonly open = new Set<zmq.Request>();
   private heartbeatTimer?: NodeJS.Timeout;

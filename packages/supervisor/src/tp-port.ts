@@ -9,15 +9,16 @@ export type CommandBody = Command extends infer C ? (C extends { id: string } ? 
 
 export type PaymentBody = Extract<CommandBody, { type: 'payment' }> & { id: string };
 
+/** What tp-manager's client emits (the listener's arguments per event, as EventEmitter<TpManagerEvents> types them). */
 export interface TpManagerEvents {
   /** tp-manager answers again after it was noticed down (or for the first time). */
-  up: () => void;
+  up: [];
   /** tp-manager stopped answering for a while; the reason is one line. */
-  down: (reason: string) => void;
+  down: [reason: string];
   /** A reply came from another tp-manager process than before (it restarted, however briefly). */
-  restarted: (instance: string, previous: string) => void;
+  restarted: [instance: string, previous: string];
   /** What tp-manager told of itself in a heartbeat's answer. */
-  state: (state: TpManagerState) => void;
+  state: [state: TpManagerState];
 }
 
 export interface TpManagerPort {
@@ -30,8 +31,8 @@ export interface TpManagerPort {
    * with TpManagerRestarted when tp-manager restarted meanwhile, 'outcome-unknown' otherwise.
    */
   payment(body: PaymentBody, waitMs: number): Promise<Reply>;
-  on<E extends keyof TpManagerEvents>(event: E, listener: TpManagerEvents[E]): unknown;
-  off<E extends keyof TpManagerEvents>(event: E, listener: TpManagerEvents[E]): unknown;
+  on<E extends keyof TpManagerEvents>(event: E, listener: (...args: TpManagerEvents[E]) => void): unknown;
+  off<E extends keyof TpManagerEvents>(event: E, listener: (...args: TpManagerEvents[E]) => void): unknown;
 }
 
 /**

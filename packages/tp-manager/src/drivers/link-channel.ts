@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ConcertLink, type LinkStep } from '@ecr/protocol';
 import type { Line } from '../transports/line';
-import type { MessageChannel } from './message-channel';
+import type { MessageChannel, MessageChannelEvents } from './message-channel';
 import type { Logger } from '@ecr/common';
 
 interface Waiter<T> {
@@ -14,7 +14,7 @@ interface Waiter<T> {
   reject(err: Error): void;
 }
 
-export class LinkChannel extends EventEmitter implements MessageChannel {
+export class LinkChannel extends EventEmitter<MessageChannelEvents> implements MessageChannel {
   private link = new ConcertLink({ role: 'ecr' });
   private timer?: NodeJS.Timeout;
   /** Sends wait their turn: the link carries one exchange at a time. */

@@ -4,7 +4,11 @@
  */
 import type { EventEmitter } from 'node:events';
 
-export interface MessageChannel extends EventEmitter {
+export interface MessageChannelEvents {
+  message: [payload: Buffer];
+}
+
+export interface MessageChannel extends EventEmitter<MessageChannelEvents> {
   /** Resolves when the terminal took the message (Concert: ACKed), rejects with a one-line reason. */
   send(payload: Buffer): Promise<void>;
   /** "Is the terminal there": Concert ENQ answered by ACK, or an open TCP connection. */

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { TlvStreamDeframer, parseTlv, v3AnswerIsComplete, type TlvStreamEvent } from '@ecr/protocol';
 import type { Line } from '../transports/line';
-import type { MessageChannel } from './message-channel';
+import type { MessageChannel, MessageChannelEvents } from './message-channel';
 import type { Logger } from '@ecr/common';
 
 export interface RawTlvChannelOptions {
@@ -23,7 +23,7 @@ export interface RawTlvChannelOptions {
   quietMs?: number;
 }
 
-export class RawTlvChannel extends EventEmitter implements MessageChannel {
+export class RawTlvChannel extends EventEmitter<MessageChannelEvents> implements MessageChannel {
   private readonly deframer: TlvStreamDeframer;
   private timer?: NodeJS.Timeout;
   private readonly suffix: Buffer;

@@ -40,7 +40,17 @@ export interface Capabilities {
  * TerminalDriver and a codec, ZVT through its session: zvt-driver.ts).
  * Emits 'answer' (DecodedAnswer) and 'bad-answer' (error: string).
  */
-export interface PaymentDriver extends EventEmitter {
+export interface PaymentDriverEvents {
+  answer: [answer: DecodedAnswer];
+  'bad-answer': [error: string];
+}
+
+export interface PaymentDriver {
+  // One overload per event (not EventEmitter<PaymentDriverEvents>): a driver may emit more (ZVT: 'unsolicited').
+  on(event: 'answer', listener: (answer: DecodedAnswer) => void): unknown;
+  on(event: 'bad-answer', listener: (error: string) => void): unknown;
+  off(event: 'answer', listener: (answer: DecodedAnswer) => void): unknown;
+  off(event: 'bad-answer', listener: (error: string) => void): unknown;
   readonly capabilities: Capabilities;
   readonly protocol: string;
   readonly label: string;
@@ -51,7 +61,7 @@ export interface PaymentDriver extends EventEmitter {
 }
 
 /** Emits 'answer' (DecodedAnswer) and 'bad-answer' (error: string). */
-export class TerminalDriver extends EventEmitter implements PaymentDriver {
+export class TerminalDriver extends EventEmitter<PaymentDriverEvents> implements PaymentDriver {
   /** Concert V2 and V3 carry no telecollection, reset, serial-number or abort message (terminal-protocols.md). */
   readonly capabilities: Capabilities = { tlc: false, reset: false, deviceId: false, abort: false };
 

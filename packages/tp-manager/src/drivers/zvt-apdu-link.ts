@@ -18,7 +18,11 @@ interface Waiter {
 }
 
 /** Emits 'apdu' (zvt.Apdu) for every APDU the terminal sends. */
-export class ZvtApduLink extends EventEmitter {
+export interface ZvtApduLinkEvents {
+  apdu: [apdu: zvt.Apdu];
+}
+
+export class ZvtApduLink extends EventEmitter<ZvtApduLinkEvents> {
   private deframer = new zvt.ZvtTcpDeframer();
   private link?: zvt.ZvtSerialLink;
   /** Serial: one waiter per frame handed to the link, in order (the link sends them one at a time). */

@@ -18,7 +18,7 @@ import { ConnectorError, type CheckStatus, type PaymentRequest, type TlcResult, 
 import { zvt } from '@ecr/protocol';
 import type { Line } from '../transports/line';
 import type { TerminalAdmin } from './terminal-admin';
-import type { Capabilities, DecodedAnswer, PaymentDriver } from './terminal-driver';
+import type { Capabilities, DecodedAnswer, PaymentDriver, PaymentDriverEvents } from './terminal-driver';
 import type { ZvtApduLink } from './zvt-apdu-link';
 import { zvtCheckStatus, zvtPaymentAnswer, zvtTlcResult } from './zvt-result';
 
@@ -63,7 +63,11 @@ const WAIT_FOR_FREE_MS = 8000;
  * Emits 'answer' (DecodedAnswer) for a payment's end, 'unsolicited' (UnsolicitedAnswer) for a terminal
  * message outside any command, and 'bad-answer' (string) for a message it could not fully read.
  */
-export class ZvtDriver extends EventEmitter implements PaymentDriver, TerminalAdmin {
+export interface ZvtDriverEvents extends PaymentDriverEvents {
+  unsolicited: [answer: UnsolicitedAnswer];
+}
+
+export class ZvtDriver extends EventEmitter<ZvtDriverEvents> implements PaymentDriver, TerminalAdmin {
   readonly capabilities: Capabilities = { tlc: true, reset: true, deviceId: true, abort: true };
   readonly protocol = 'zvt';
   readonly label = 'ZVT';

@@ -5,7 +5,13 @@
  */
 import type { EventEmitter } from 'node:events';
 
-export interface ByteTransport extends EventEmitter {
+/** What a transport emits: the terminal's bytes, and the line dropping by itself (with a one-line reason). */
+export interface ByteTransportEvents {
+  data: [chunk: Buffer];
+  close: [reason: string];
+}
+
+export interface ByteTransport extends EventEmitter<ByteTransportEvents> {
   /** For log lines: "serial /dev/ttyUSB0 9600 8N1", "tcp 10.0.0.5:8888", "embedded simulator". */
   readonly description: string;
   /** True when bytes travel raw (Concert V3 over TCP); false when the Concert link layer frames them. */

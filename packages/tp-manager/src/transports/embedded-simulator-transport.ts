@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { TerminalSimulator } from '@ecr/terminal-simulator';
-import type { ByteTransport } from './byte-transport';
+import type { ByteTransport, ByteTransportEvents } from './byte-transport';
 
 /**
  * SERIAL_PORT=simulator: the terminal simulator runs inside tp-manager and the bytes go through memory,
  * framed by the same Concert link layer as on a serial line. For demos and a first `npm start`.
  */
-export class EmbeddedSimulatorTransport extends EventEmitter implements ByteTransport {
+export class EmbeddedSimulatorTransport extends EventEmitter<ByteTransportEvents> implements ByteTransport {
   readonly raw = false;
   readonly description = 'embedded terminal simulator';
   private simulator?: TerminalSimulator;

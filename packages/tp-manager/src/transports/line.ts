@@ -6,7 +6,14 @@ import { EventEmitter } from 'node:events';
 import type { LinkState, Logger } from '@ecr/common';
 import type { ByteTransport } from './byte-transport';
 
-export class Line extends EventEmitter {
+/** 'state' when the link changes (with its one-line reason), 'data' from the terminal, 'reopened' after a drop. */
+export interface LineEvents {
+  state: [state: LinkState, reason: string];
+  data: [chunk: Buffer];
+  reopened: [];
+}
+
+export class Line extends EventEmitter<LineEvents> {
   private currentState: LinkState = 'disconnected';
   private lastReason = 'not opened yet';
   private retryTimer?: NodeJS.Timeout;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
-import type { ByteTransport } from './byte-transport';
+import type { ByteTransport, ByteTransportEvents } from './byte-transport';
 
 export interface SerialSettings {
   path: string;
@@ -11,7 +11,7 @@ export interface SerialSettings {
 }
 
 /** A serial device through the real `serialport`. */
-export class SerialTransport extends EventEmitter implements ByteTransport {
+export class SerialTransport extends EventEmitter<ByteTransportEvents> implements ByteTransport {
   readonly raw = false;
   readonly description: string;
   private port?: SerialPort;

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
-import type { ByteTransport } from './byte-transport';
+import type { ByteTransport, ByteTransportEvents } from './byte-transport';
 
 /**
  * A TCP connection to an IP terminal or a serial-to-IP server. `raw` says whether the bytes travel without
  * the Concert link layer (Concert V3 on IP terminals) or framed (a serial server).
  */
-export class TcpTransport extends EventEmitter implements ByteTransport {
+export class TcpTransport extends EventEmitter<ByteTransportEvents> implements ByteTransport {
   readonly description: string;
   private socket?: net.Socket;
 
