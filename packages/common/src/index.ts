@@ -14,6 +14,7 @@ export {
   type TpManagerState,
   type UnattributedAnswer,
 } from './ipc';
+export { realClock } from './real-clock';
 export { luhnValid, maskPan, maskPansInText, maskZeroPaddedPan } from './pan';
 export { CONNECTION_TIME_OUT, ConnectorError, type ErrorCode } from './errors';
 export { cleanDirSetting, dataDirProblem, dataPaths, type DataPaths, findRepoRoot, resolveDataDir } from './data-dir';

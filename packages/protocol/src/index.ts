@@ -1,4 +1,6 @@
 export { decoded, decodeError, type DecodeResult } from './decode-result';
+export { LinkRunner, type LinkMachine, type LinkRunnerOptions, type MachineStep, type RunnerClock } from './runner/link-runner';
+export { VirtualClock } from './runner/virtual-clock';
 export { ACK, controlName, ENQ, EOT, ETX, NAK, STX } from './concert/control';
 export { frame, lrc, unframe } from './concert/lrc';
 export {
