@@ -25,7 +25,7 @@ const config: Config = {
     '<rootDir>/packages/protocol/test/*-mutants.test.ts',
     '<rootDir>/packages/protocol/test/zvt/{session,vectors,properties}.test.ts',
     '<rootDir>/packages/common/test/log-redaction.test.ts',
-    '<rootDir>/packages/common/test/pan*.test.ts',
+    '<rootDir>/packages/protocol/test/pan*.test.ts',
   ],
   maxWorkers: 1,
   // A mutant that leaves a payment waiting for ever fails its test in seconds instead of timing the run out.

@@ -86,7 +86,7 @@ const v2AnswerArb = fc.record({
   auth: digitsArb(6),
 }).map(({ pan, status, amount, full, zeroPadded, expiry, auth }) => ({
   pans: full ? [pan] : [],
-  // The receipt's card number, as the one masker gives it (packages/common/test/pan.test.ts pins it down).
+  // The receipt's card number, as the one masker gives it (packages/protocol/test/pan.test.ts pins it down).
   // (A 19-digit number runs into the expiry in this layout: its end cannot be seen, so no card number is given.)
   maskedPans: !full ? [] : zeroPadded ? [maskZeroPaddedPan(pan.padEnd(55, '0'))!] : pan.length < 19 ? [maskPan(pan)] : [],
   payload: encodeV2Answer({

@@ -20,7 +20,7 @@ import {
   parseTime,
   parseUpdateSource,
   type LogLevel,
-  type Parsed,
+  type Result,
   type SerialFormat,
   type TerminalLink,
   type TerminalProtocol,
@@ -72,7 +72,7 @@ export interface KeySpec<T> {
   default?: string;
   /** Never shown in a message or a summary. */
   secret?: boolean;
-  parse(raw: string, context: { dataDir: string }): Parsed<T>;
+  parse(raw: string, context: { dataDir: string }): Result<T>;
 }
 
 export const CONFIG_SPECS: { readonly [K in ConfigKey]: KeySpec<ConfigValues[K]> } = {
@@ -149,14 +149,14 @@ export function isConfigKey(name: string): name is ConfigKey {
 export const envName = (key: ConfigKey): string => `ECR_${key}`;
 
 /** LOG_FORMAT: the console's lines, readable text or JSON (journald, Docker, Loki); the files are JSON always. */
-export function parseLogFormat(raw: string): Parsed<LogFormat> {
+export function parseLogFormat(raw: string): Result<LogFormat> {
   const value = raw.toLowerCase();
   const format = LOG_FORMATS.find((f) => f === value);
   return format ? ok(format) : fail('is not a log format: expected text (readable lines) or json (one JSON object a line)');
 }
 
 /** KIOSK_ID names the kiosk in GET /health, metrics and logs of a fleet: short, no spaces. */
-export function parseKioskId(raw: string): Parsed<string> {
+export function parseKioskId(raw: string): Result<string> {
   if (raw === '') return ok('');
   return /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(raw)
     ? ok(raw)

@@ -4,11 +4,10 @@
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { fail, ok, type Result } from '@ecr/protocol';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
-
-export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-export const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
+// The one result type (protocol/src/result.ts), with its two constructors, for the parsers of config-keys.ts.
+export { fail, ok, type Result };
 
 export type TerminalProtocol = 'concert-v2' | 'concert-v3' | 'zvt';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -32,7 +31,7 @@ export type TerminalLink =
 
 /** Whole decimal number within bounds; "8080.0", "+1" or "1e3" are refused so the file says what is used. */
 export function integerIn(min: number, max: number, problem: string) {
-  return (raw: string): Parsed<number> => {
+  return (raw: string): Result<number> => {
     if (!/^\d{1,9}$/.test(raw)) return fail(problem);
     const n = Number(raw);
     return n >= min && n <= max ? ok(n) : fail(problem);
@@ -60,7 +59,7 @@ export function parseHostPort(text: string): { host: string; port: number } | un
   return valid ? { host, port: port.value } : undefined;
 }
 
-export function parseTerminalLink(raw: string): Parsed<TerminalLink> {
+export function parseTerminalLink(raw: string): Result<TerminalLink> {
   const problem =
     'is not a terminal port: expected a serial port such as COM8 or /dev/ttyUSB0, tcp://host:port, or simulator';
   if (raw.toLowerCase() === 'simulator') return ok({ kind: 'simulator' });
@@ -87,13 +86,13 @@ export function terminalLinkText(link: TerminalLink): string {
 }
 
 /** Basic auth puts a colon between login and password (RFC 7617), so a login cannot hold one. */
-export function parseLogin(raw: string): Parsed<string> {
+export function parseLogin(raw: string): Result<string> {
   return raw.includes(':')
     ? fail('is not a login: expected no ":" in it (Basic auth puts one between login and password)')
     : ok(raw);
 }
 
-export function parseTime(raw: string): Parsed<TimeOfDay> {
+export function parseTime(raw: string): Result<TimeOfDay> {
   const m = /^(\d{1,2}):(\d{2})$/.exec(raw);
   const hour = m ? Number(m[1]) : NaN;
   const minute = m ? Number(m[2]) : NaN;
@@ -101,7 +100,7 @@ export function parseTime(raw: string): Parsed<TimeOfDay> {
   return fail('is not a time: expected hh:mm from 00:00 to 23:59');
 }
 
-export function parseTerminalProtocol(raw: string): Parsed<TerminalProtocol> {
+export function parseTerminalProtocol(raw: string): Result<TerminalProtocol> {
   const value = raw.toLowerCase();
   if (value === 'concert-v2' || value === 'concert-v3' || value === 'zvt') return ok(value);
   return fail('is not a terminal protocol: expected concert-v2, concert-v3 or zvt');
@@ -110,19 +109,19 @@ export function parseTerminalProtocol(raw: string): Parsed<TerminalProtocol> {
 /** TERMINAL_PROFILE: how the terminal frames requests beyond its protocol (terminal-protocols.md, "Real terminals"). */
 export type TerminalProfile = 'generic' | 'hipay-nepting';
 
-export function parseTerminalProfile(raw: string): Parsed<TerminalProfile> {
+export function parseTerminalProfile(raw: string): Result<TerminalProfile> {
   const value = raw.toLowerCase();
   if (value === 'generic' || value === 'hipay-nepting') return ok(value);
   return fail("is not a terminal profile: expected generic, or hipay-nepting (HiPay's Android terminals, CR/LF after each request)");
 }
 
-export function parseZvtPassword(raw: string): Parsed<string> {
+export function parseZvtPassword(raw: string): Result<string> {
   return /^\d{6}$/.test(raw) ? ok(raw) : fail("is not a ZVT password: expected the terminal's 6 digits, e.g. ZVT_PASSWORD=000000");
 }
 
 export const STANDARD_BAUD_RATES = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400] as const;
 
-export function parseBaudRate(raw: string): Parsed<number> {
+export function parseBaudRate(raw: string): Result<number> {
   const rate = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
   if ((STANDARD_BAUD_RATES as readonly number[]).includes(rate)) return ok(rate);
   return fail(`is not a standard baud rate: expected one of ${STANDARD_BAUD_RATES.join(', ')}`);
@@ -130,7 +129,7 @@ export function parseBaudRate(raw: string): Parsed<number> {
 
 const PARITIES = { N: 'none', E: 'even', O: 'odd' } as const;
 
-export function parseSerialFormat(raw: string): Parsed<SerialFormat> {
+export function parseSerialFormat(raw: string): Result<SerialFormat> {
   const m = /^([78])([NEO])([12])$/.exec(raw.toUpperCase());
   if (!m) {
     return fail(
@@ -149,7 +148,7 @@ export function serialFormatText(format: SerialFormat): string {
   return `${format.dataBits}${parity}${format.stopBits}`;
 }
 
-export function parseBindAddress(raw: string): Parsed<string> {
+export function parseBindAddress(raw: string): Result<string> {
   const bare = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
   if (bare.toLowerCase() === 'localhost') return ok('localhost');
   if (net.isIP(bare)) return ok(bare);
@@ -157,7 +156,7 @@ export function parseBindAddress(raw: string): Parsed<string> {
 }
 
 /** Both processes use the same endpoint (one binds, one connects), so a wildcard host is refused. */
-export function parseEndpoint(raw: string): Parsed<string> {
+export function parseEndpoint(raw: string): Result<string> {
   const problem = 'is not an endpoint: expected tcp://host:port, e.g. tcp://127.0.0.1:5555';
   if (!/^tcp:\/\//i.test(raw)) return fail(problem);
   const hostPort = parseHostPort(raw.slice('tcp://'.length));
@@ -166,7 +165,7 @@ export function parseEndpoint(raw: string): Parsed<string> {
 }
 
 /** An http(s) base URL, kept without its trailing slash so paths can be appended. */
-export function parseHttpUrl(raw: string): Parsed<string> {
+export function parseHttpUrl(raw: string): Result<string> {
   const problem = 'is not a URL: expected an http:// or https:// base address, e.g. https://stage-secure-gateway.hipay-tpp.com';
   if (raw === '') return ok('');
   const url = safeUrl(raw);
@@ -199,7 +198,7 @@ export function gatewayUrlFromLogin(login: string): string | undefined {
  * Empty (no update), an https:// URL, or a directory; a relative directory is taken from the data directory so
  * the result does not depend on where a program was started.
  */
-export function parseUpdateSource(raw: string, dataDir: string): Parsed<string> {
+export function parseUpdateSource(raw: string, dataDir: string): Result<string> {
   if (raw === '') return ok('');
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw)) {
     const url = safeUrl(raw);
@@ -212,12 +211,12 @@ export function parseUpdateSource(raw: string, dataDir: string): Parsed<string> 
 
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
-export function parseLogLevel(raw: string): Parsed<LogLevel> {
+export function parseLogLevel(raw: string): Result<LogLevel> {
   const value = raw.toLowerCase();
   const level = LOG_LEVELS.find((l) => l === value);
   return level ? ok(level) : fail('is not a log level: expected error, warn, info or debug');
 }
 
-export function anyText(raw: string): Parsed<string> {
+export function anyText(raw: string): Result<string> {
   return ok(raw);
 }

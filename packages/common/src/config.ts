@@ -167,7 +167,7 @@ export function parseConfig(
     if (!parsed.ok) {
       // A password pasted onto another key's line must not be quoted back either.
       const shown = spec.secret ? '***' : showValue(maskSecrets(g.raw, secretValues));
-      throw new ConfigError(`${g.prefix}${g.name}=${shown} ${parsed.problem}`, g.key, lineOf(g));
+      throw new ConfigError(`${g.prefix}${g.name}=${shown} ${parsed.error}`, g.key, lineOf(g));
     }
     values[g.key] = parsed.value;
     source[g.key] = g.source;
@@ -180,7 +180,7 @@ export function parseConfig(
     if (spec.required) throw new ConfigError(`${fileName}: ${key} is missing: expected ${spec.required}`, key);
     const parsed = spec.parse(spec.default ?? '', { dataDir });
     // A default that does not parse is a bug in config-keys.ts, not the technician's mistake.
-    if (!parsed.ok) throw new Error(`default of ${key} does not parse: ${parsed.problem}`);
+    if (!parsed.ok) throw new Error(`default of ${key} does not parse: ${parsed.error}`);
     values[key] = parsed.value;
     source[key] = { from: 'default' };
   }

@@ -15,7 +15,10 @@ export {
   type UnattributedAnswer,
 } from './ipc';
 export { realClock } from './real-clock';
-export { luhnValid, maskPan, maskPansInText, maskZeroPaddedPan } from './pan';
+// The one result type lives in the protocol package (which imports nothing); every other package takes it from here.
+export { fail, ok, type Result } from '@ecr/protocol';
+// The one card-number masker lives with the protocols (which mask what terminals send); re-exported for the rest.
+export { luhnValid, maskPan, maskPansInText, maskZeroPaddedPan } from '@ecr/protocol';
 export { CONNECTION_TIME_OUT, ConnectorError, type ErrorCode } from './errors';
 export { cleanDirSetting, dataDirProblem, dataPaths, type DataPaths, findRepoRoot, resolveDataDir } from './data-dir';
 export {

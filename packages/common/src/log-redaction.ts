@@ -3,7 +3,7 @@
  * values under keys that name a secret. Applied to the message and, deeply, to every meta value; the
  * caller's objects are copied, never changed.
  */
-import { luhnValid, maskPan, maskPansInText } from './pan';
+import { luhnValid, maskPan, maskPansInText } from '@ecr/protocol';
 
 export const REDACTED = '***';
 

@@ -1,33 +1,14 @@
 /**
- * The protocol-neutral outcome of one terminal payment. Every terminal driver maps its
- * protocol's answer to this shape; the supervisor never sees a protocol byte.
- * Money is an integer in minor units. A card number here is always masked.
+ * The protocol-neutral outcome of one terminal payment: what the terminal said (TerminalPaymentResult, defined
+ * with the protocols in @ecr/protocol) plus what only the connector knows. Every terminal driver maps its
+ * protocol's answer to this shape; the supervisor never sees a protocol byte, and builds the kiosk's receipt
+ * from these fields alone (supervisor/src/receipt.ts, the one mapping to the contract's Receipt).
  */
-export type PaymentOutcome = 'approved' | 'declined' | 'abandoned' | 'timeout' | 'error';
+import type { PaymentOutcome, TerminalPaymentResult } from '@ecr/protocol';
 
-export interface PaymentResult {
-  outcome: PaymentOutcome;
-  /** Why the payment did not go through, in words a person can act on (absent when approved). */
-  reason?: string;
-  /** Amount the terminal reports, minor units. */
-  amount: number;
-  /** ISO 4217 numeric code the terminal reports, e.g. "978". */
-  currencyNumeric: string;
-  /** Masked PAN, e.g. "497010XXXXXX0014". Never the full number. */
-  maskedPan?: string;
-  authorisationNumber?: string;
-  aid?: string;
-  /** Reading mode as the terminal gives it (Concert V3 CI, e.g. "1" contact, "C" contactless). */
-  readingMode?: string;
-  merchantContract?: string;
-  /** Card expiry, YYMM. */
-  cardExpiry?: string;
-  /** Application label, e.g. "CB", "Mastercard". */
-  applicationLabel?: string;
-  /** Customer ticket lines, when the terminal gave a ticket. */
-  ticket?: string[];
-  /** Any fields of the contract's Receipt the answer carries directly. */
-  receipt?: Partial<Record<string, string>>;
+export type { PaymentOutcome };
+
+export interface PaymentResult extends TerminalPaymentResult {
   /**
    * Set when the connector, not the terminal, ended the payment: a placeholder that a late terminal answer
    * replaces. 'terminal-timeout': no answer in time; 'not-connected': the line was down, nothing was sent;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createRedactor } from '../src/log-redaction';
-import { luhnValid } from '../src/pan';
+import { luhnValid } from '@ecr/protocol';
 
 const redactor = createRedactor(['Test_XXXXXXXXXXXXXXXXXXXXXXXX', 'p@ss word']);
 

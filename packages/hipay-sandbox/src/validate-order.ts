@@ -3,7 +3,7 @@
  * (1010101), then values (1010201). The first broken rule is the answer, as HiPay does.
  */
 import { createHash } from 'node:crypto';
-import { currencyByAlpha } from '@ecr/common';
+import { currencyByAlpha, type Result } from '@ecr/common';
 import { invalidParameter, requiredParameterMissing, type HipayErrorAnswer } from './hipay-errors';
 
 export type OrderFields = Record<string, string>;
@@ -32,9 +32,7 @@ export const ORDERID_MAX_LENGTH = 32;
 /** payment_product_parameters HiPay requires of a passive tpe order (hipay-gateway.md, "Limits and codes"). */
 export const PASSIVE_REQUIRED_PARAMETERS = ['mid', 'acquirer_registrationid', 'hash'] as const;
 
-type Check<T> = { ok: true; value: T } | { ok: false; error: HipayErrorAnswer };
-
-function parseJsonField(fields: OrderFields, name: string, kind: 'array' | 'object'): Check<unknown> {
+function parseJsonField(fields: OrderFields, name: string, kind: 'array' | 'object'): Result<unknown, HipayErrorAnswer> {
   const text = fields[name];
   if (text === undefined || text === '') return { ok: true, value: undefined };
   let value: unknown;
@@ -60,12 +58,12 @@ export function passiveOrderHash(orderid: string, amount: string, currency: stri
  * Validates the form fields of an order. When hashKey is given, a tpe order's
  * payment_product_parameters.hash must match it.
  */
-export function validateOrder(fields: OrderFields, hashKey?: string): Check<AcceptedOrder> {
+export function validateOrder(fields: OrderFields, hashKey?: string): Result<AcceptedOrder, HipayErrorAnswer> {
   for (const name of REQUIRED_FIELDS) {
     if (fields[name] === undefined || fields[name].trim() === '') return { ok: false, error: requiredParameterMissing(name) };
   }
   const { orderid, description, amount, eci } = fields;
-  const bad = (d: string): Check<AcceptedOrder> => ({ ok: false, error: invalidParameter(d) });
+  const bad = (d: string): Result<AcceptedOrder, HipayErrorAnswer> => ({ ok: false, error: invalidParameter(d) });
   if (orderid.length > ORDERID_MAX_LENGTH) return bad(`The parameter 'orderid' is longer than ${ORDERID_MAX_LENGTH} characters.`);
   if (description.length > 255) return bad(`The parameter 'description' is longer than 255 characters.`);
   if (!/^\d+(\.\d+)?$/.test(amount) || Number(amount) <= 0) {

@@ -1,5 +1,7 @@
+import type { Result } from './result';
+
 /** What every decoder returns: a value, or one line saying what is wrong with the input. Decoders never throw. */
-export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string };
+export type DecodeResult<T> = Result<T>;
 
 export function decoded<T>(value: T): DecodeResult<T> {
   return { ok: true, value };

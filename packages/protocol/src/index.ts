@@ -1,5 +1,16 @@
 export { decoded, decodeError, type DecodeResult } from './decode-result';
-export { LinkRunner, type LinkMachine, type LinkRunnerOptions, type MachineStep, type RunnerClock } from './runner/link-runner';
+export { fail, ok, type Result } from './result';
+export { luhnValid, maskPan, maskPansInText, maskZeroPaddedPan } from './pan';
+export type { PaymentOutcome, TerminalPaymentResult } from './payment-result';
+export {
+  LinkRunner,
+  readingMachine,
+  type LinkMachine,
+  type LinkRunnerOptions,
+  type MachineStep,
+  type ReadingMachine,
+  type RunnerClock,
+} from './runner/link-runner';
 export { VirtualClock } from './runner/virtual-clock';
 export { ACK, controlName, ENQ, EOT, ETX, NAK, STX } from './concert/control';
 export { frame, lrc, unframe } from './concert/lrc';

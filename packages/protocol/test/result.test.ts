@@ -1,4 +1,3 @@
-import { RECEIPT_KEYS } from '@ecr/common';
 import { applicationLabel, decodeV2Answer, decodeV3Answer, v2AnswerToResult, v3AnswerToResult, type V2Answer, type V3Answer } from '../src';
 import { ascii, v2Answers, v3Exchanges } from './helpers/vectors';
 
@@ -22,7 +21,6 @@ describe('Concert V2 answer -> PaymentResult', () => {
       amount: 899,
       currencyNumeric: '978',
       maskedPan: '497010XXXXXX0014',
-      receipt: { amount: '00000899', currencyNumCode: '978', primaryAccountNumber: '497010XXXXXX0014' },
     });
     expect(JSON.stringify(result)).not.toContain('4970100000000014');
   });
@@ -56,22 +54,11 @@ describe('Concert V3 answer -> PaymentResult', () => {
       merchantContract: '424242',
       cardExpiry: '2707',
       applicationLabel: 'CB',
-      receipt: {
-        amount: '00001234',
-        currencyNumCode: '978',
-        primaryAccountNumber: '293540XXXXXX4260',
-        authorizationNumber: '912773',
-        AID: 'A00000000808111225912',
-        readingMode: '1',
-        contractNumber: '424242',
-        cardAppExpiry: '2707',
-      },
     });
   });
 
-  it('uses only Receipt keys of the contract', () => {
-    const receipt = v3AnswerToResult(v3(v3Exchanges[0]!.answer)).receipt ?? {};
-    for (const key of Object.keys(receipt)) expect(RECEIPT_KEYS).toContain(key);
+  it('builds no receipt: the kiosk\'s receipt is the supervisor\'s (issue 11 item 1)', () => {
+    expect(v3AnswerToResult(v3(v3Exchanges[0]!.answer))).not.toHaveProperty('receipt');
   });
 
   it('maps the abandoned reference answer (AF=11)', () => {
@@ -80,7 +67,6 @@ describe('Concert V3 answer -> PaymentResult', () => {
       reason: 'payment abandoned on the terminal (Concert V3 AF=11)',
       amount: 1234,
       currencyNumeric: '978',
-      receipt: { amount: '00001234', currencyNumCode: '978' },
     });
   });
 
@@ -116,7 +102,7 @@ describe('Concert V3 answer -> PaymentResult', () => {
 
   it('takes amount and currency from the request when the answer does not echo them', () => {
     const r = v3AnswerToResult({ status: '10' }, { amount: 899, currencyNumeric: '978' });
-    expect(r).toMatchObject({ amount: 899, currencyNumeric: '978', receipt: { amount: '00000899', currencyNumCode: '978' } });
+    expect(r).toMatchObject({ amount: 899, currencyNumeric: '978' });
   });
 
   it('gives the ticket lines, with any full card number masked', () => {
@@ -136,7 +122,7 @@ describe('Concert V3 answer -> PaymentResult', () => {
   });
 });
 
-describe('the card number of a V2 report, masked by the one masker (@ecr/common maskPan)', () => {
+describe('the card number of a V2 report, masked by the one masker (pan.ts maskPan)', () => {
   const answer = (report: string): V2Answer => ({ posNumber: '01', status: '0', amount: 1250, paymentMeans: '1', report, currencyNumeric: '978', privateField: '0000000000' });
 
   it.each([
@@ -151,7 +137,6 @@ describe('the card number of a V2 report, masked by the one masker (@ecr/common 
   ])('%j -> %j', (report, masked) => {
     const result = v2AnswerToResult(answer(report));
     expect(result.maskedPan).toBe(masked);
-    expect(result.receipt?.primaryAccountNumber).toBe(masked);
   });
 
   it('a zero-padded report whose number passes no Luhn check gives no card number, and nothing of the report', () => {

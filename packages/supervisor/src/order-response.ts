@@ -1,19 +1,10 @@
 /**
- * Builds the contract's answer to POST /order from the order and tp-manager's journal entry. The receipt
- * fields the terminal gave come mapped by the protocol layer (PaymentResult.receipt); every other key is
- * blank at the field's width, never invented. Local date and time are the connector's clock when the
- * terminal answered (a fact, not a guess).
+ * Builds the contract's answer to POST /order from the order and tp-manager's journal entry; the receipt
+ * comes from receipt.ts, the one mapping of a terminal's answer to the contract's Receipt.
  */
-import {
-  completeReceipt,
-  currencyByNumeric,
-  minorToMajorString,
-  RECEIPT_FIELD_WIDTHS,
-  type JournalEntry,
-  type PaymentResult,
-  type ReceiptKey,
-} from '@ecr/common';
+import { currencyByNumeric, minorToMajorString, type JournalEntry, type PaymentResult } from '@ecr/common';
 import type { OrderResponse, ValidatedOrder } from './contract';
+import { buildReceipt } from './receipt';
 
 /** The terminal's approval is for the amount and currency the kiosk asked (money rule 4). */
 export function paidAsAsked(order: ValidatedOrder, result: PaymentResult): boolean {
@@ -48,7 +39,7 @@ export function buildOrderResponse(order: ValidatedOrder, entry: JournalEntry, n
   return {
     status: approved ? 'Success' : 'Failure',
     error: approved ? null : failureText(result),
-    receipt: approved ? buildReceipt(order, result, answeredAt) : null,
+    receipt: approved ? buildReceipt(result, order.currency, answeredAt) : null,
     ticket: approved ? buildTicket(order, result, answeredAt) : null,
     ...echo(order),
     notificationHipaySent,
@@ -81,25 +72,6 @@ export function failureText(result: PaymentResult): string {
     error: 'payment failed',
   };
   return result.reason ? `${what[result.outcome]}: ${result.reason}` : what[result.outcome];
-}
-
-function buildReceipt(order: ValidatedOrder, r: PaymentResult, at: Date) {
-  const amount = String(r.amount).padStart(8, '0');
-  const given: Partial<Record<ReceiptKey, string>> = {
-    ...(r.receipt as Partial<Record<ReceiptKey, string>>),
-    localDate: two(at.getDate()) + two(at.getMonth() + 1) + two(at.getFullYear() % 100),
-    localTime: two(at.getHours()) + two(at.getMinutes()) + two(at.getSeconds()),
-    amount,
-    inclusiveAmount: amount,
-    currencyNumCode: r.currencyNumeric,
-    currencyAlphaCode: order.currency.alpha,
-    currencyFractionPart: String(order.currency.exponent),
-  };
-  // The card's brand as the terminal's application says it (the protocol layer leaves `label` to us).
-  if (r.applicationLabel && !given.label) given.label = r.applicationLabel;
-  const receipt = completeReceipt(given);
-  for (const key of Object.keys(receipt) as ReceiptKey[]) receipt[key] = receipt[key].padEnd(RECEIPT_FIELD_WIDTHS[key], ' ');
-  return receipt;
 }
 
 /** The terminal's ticket when it gave one, else a customer ticket composed from what it did give. */

@@ -83,10 +83,6 @@ function completed(answer: DecodedAnswer, entry: JournalEntry): PaymentResult {
   const result: PaymentResult = { ...answer.result };
   if (!answer.hasAmount || (result.outcome !== 'approved' && result.amount === 0)) result.amount = entry.amount;
   if (!answer.hasCurrency) result.currencyNumeric = entry.currencyNumeric;
-  if (result.receipt) {
-    result.receipt = { ...result.receipt, amount: String(result.amount).padStart(8, '0') };
-    if (result.currencyNumeric) result.receipt.currencyNumCode = result.currencyNumeric;
-  }
   return result;
 }
 

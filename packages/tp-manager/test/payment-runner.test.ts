@@ -290,13 +290,13 @@ describe('PaymentRunner: whose answer is it (money rule 3)', () => {
 
   test('money rule 4: the amount the terminal approved is journaled as it gave it (a partial approval is not the requested amount)', async () => {
     const [paying] = await started('a', 899);
-    driver.answer(driver.sent[0]!.reference, { ...approved(500), receipt: { amount: '00000500' } });
-    expect((await paying).result).toMatchObject({ outcome: 'approved', amount: 500, receipt: { amount: '00000500' } });
+    driver.answer(driver.sent[0]!.reference, approved(500));
+    expect((await paying).result).toMatchObject({ outcome: 'approved', amount: 500 });
   });
 
   test('money rule 4: an approval with no amount field is of the request the terminal was given', async () => {
     const [paying] = await started('a', 899);
-    driver.answer(driver.sent[0]!.reference, { outcome: 'approved', amount: 0, currencyNumeric: '', receipt: { amount: '00000000' } }, { amount: false, currency: false });
-    expect((await paying).result).toMatchObject({ outcome: 'approved', amount: 899, currencyNumeric: '978', receipt: { amount: '00000899', currencyNumCode: '978' } });
+    driver.answer(driver.sent[0]!.reference, { outcome: 'approved', amount: 0, currencyNumeric: '' }, { amount: false, currency: false });
+    expect((await paying).result).toMatchObject({ outcome: 'approved', amount: 899, currencyNumeric: '978' });
   });
 });

@@ -6,7 +6,7 @@
  */
 export { prepareRelease, type PrepareOptions, type Prepared } from './install-release';
 export { readLastRun, writeLastRun, type MaintenanceRecord, type TelecollectionStep } from './last-run';
-export { MANIFEST_FILE, parseManifest, type Manifest, type ManifestCheck, type NodeModulesTarget } from './manifest';
+export { MANIFEST_FILE, parseManifest, type Manifest, type NodeModulesTarget } from './manifest';
 export { packRelease, writeSignedManifest, type PackOptions } from './pack-release';
 export {
   isAlive,

@@ -82,8 +82,8 @@ export async function readManifest(source: string, publicKeyFile: string, option
   const signature = await readSourceFile(source, SIGNATURE_FILE, options);
   checkManifestSignature(bytes, signature?.toString('utf8'), publicKeyFile, where);
   const check = parseManifest(bytes.toString('utf8'));
-  if (!check.ok) throw new SourceError(`${check.problem} (UPDATE_SOURCE=${describeSource(source)})`);
-  return check.manifest;
+  if (!check.ok) throw new SourceError(`${check.error} (UPDATE_SOURCE=${describeSource(source)})`);
+  return check.value;
 }
 
 /** Copies or downloads the manifest's archive into `dest` (which the caller deletes if anything fails). */

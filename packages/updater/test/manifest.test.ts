@@ -6,7 +6,7 @@ describe('parseManifest (manifest.json of an UPDATE_SOURCE)', () => {
   test('reads version, archive and sha256 (hex in either case)', () => {
     expect(parseManifest(JSON.stringify({ version: '0.2.0', archive: 'ecr-0.2.0.tar.gz', sha256: SHA.toUpperCase() }))).toEqual({
       ok: true,
-      manifest: { version: '0.2.0', archive: 'ecr-0.2.0.tar.gz', sha256: SHA },
+      value: { version: '0.2.0', archive: 'ecr-0.2.0.tar.gz', sha256: SHA },
     });
   });
 
@@ -21,7 +21,7 @@ describe('parseManifest (manifest.json of an UPDATE_SOURCE)', () => {
   ])('refuses %s with one line naming the field', (_what, text, message) => {
     const check = parseManifest(text);
     expect(check.ok).toBe(false);
-    expect(check.ok ? '' : check.problem).toMatch(message);
-    expect(check.ok ? '' : check.problem).not.toContain('\n');
+    expect(check.ok ? '' : check.error).toMatch(message);
+    expect(check.ok ? '' : check.error).not.toContain('\n');
   });
 });

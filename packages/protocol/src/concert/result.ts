@@ -1,24 +1,26 @@
 /**
- * Concert answers -> the protocol-neutral PaymentResult. Card numbers leave here masked, whatever the
- * terminal sent: a V2 full answer's report begins with the full PAN, and a V3 AA may come unmasked.
+ * Concert answers -> the protocol-neutral TerminalPaymentResult (tp-manager's codecs hand it on as the
+ * connector's PaymentResult). Card numbers leave here masked, whatever the terminal sent: a V2 full answer's
+ * report begins with the full PAN, and a V3 AA may come unmasked. The kiosk's receipt is not built here:
+ * the supervisor builds it from these fields.
  */
-import { maskPan, maskPansInText, maskZeroPaddedPan, type PaymentOutcome, type PaymentResult, type ReceiptKey } from '@ecr/common';
+import { maskPan, maskPansInText, maskZeroPaddedPan } from '../pan';
+import type { PaymentOutcome, TerminalPaymentResult } from '../payment-result';
 import type { V2Answer } from './v2';
 import type { V3Answer, V3Request } from './v3';
 
-export function v2AnswerToResult(answer: V2Answer): PaymentResult {
+export function v2AnswerToResult(answer: V2Answer): TerminalPaymentResult {
   const [outcome, reason] = v2Outcome(answer.status);
-  const result: PaymentResult = { outcome, amount: answer.amount, currencyNumeric: answer.currencyNumeric };
+  const result: TerminalPaymentResult = { outcome, amount: answer.amount, currencyNumeric: answer.currencyNumeric };
   if (reason) result.reason = reason;
   const maskedPan = answer.report === undefined ? undefined : reportCardNumber(answer.report);
   if (maskedPan) result.maskedPan = maskedPan;
-  result.receipt = receiptFields(result);
   return result;
 }
 
 /**
  * The report begins with the card number, followed by spaces (the protocol's padding) or, on a real Telium, by
- * zeros to 55 characters (Ousret/pyTeliumManager README), where its length is found by Luhn (@ecr/common pan.ts).
+ * zeros to 55 characters (Ousret/pyTeliumManager README), where its length is found by Luhn (../pan.ts).
  */
 function reportCardNumber(report: string): string | undefined {
   const digits = /^\d*/.exec(report)![0];
@@ -43,9 +45,9 @@ function v2Outcome(status: V2Answer['status']): [PaymentOutcome, string?] {
  * `request` gives the amount and currency when the answer does not echo them (a terminal should; the
  * request is what the ECR asked for, not an invented value).
  */
-export function v3AnswerToResult(answer: V3Answer, request?: Pick<V3Request, 'amount' | 'currencyNumeric'>): PaymentResult {
+export function v3AnswerToResult(answer: V3Answer, request?: Pick<V3Request, 'amount' | 'currencyNumeric'>): TerminalPaymentResult {
   const [outcome, reason] = v3Outcome(answer);
-  const result: PaymentResult = {
+  const result: TerminalPaymentResult = {
     outcome,
     amount: answer.amount ?? request?.amount ?? 0,
     currencyNumeric: answer.currencyNumeric ?? request?.currencyNumeric ?? '',
@@ -64,7 +66,6 @@ export function v3AnswerToResult(answer: V3Answer, request?: Pick<V3Request, 'am
   // A terminal prints masked numbers on tickets; masking again costs nothing and guards the exception.
   // Control characters have no place on a printed ticket; shown as '?' they cannot join digits either.
   if (answer.ticket) result.ticket = answer.ticket.map((line) => maskPansInText(line.replace(/[\u0000-\u001f\u007f]/g, '?')));
-  result.receipt = receiptFields(result);
   return result;
 }
 
@@ -134,19 +135,4 @@ export function applicationLabel(application?: string, aid?: string): string | u
   }
   if (aid) return AID_LABELS[aid.slice(0, 10).toUpperCase()];
   return undefined;
-}
-
-/** The contract's Receipt fields the answer gives directly (Receipt keys of @ecr/common). */
-function receiptFields(r: PaymentResult): Partial<Record<ReceiptKey, string>> {
-  const receipt: Partial<Record<ReceiptKey, string>> = {
-    amount: String(r.amount).padStart(8, '0'),
-  };
-  if (r.currencyNumeric) receipt.currencyNumCode = r.currencyNumeric;
-  if (r.maskedPan) receipt.primaryAccountNumber = r.maskedPan;
-  if (r.authorisationNumber) receipt.authorizationNumber = r.authorisationNumber;
-  if (r.aid) receipt.AID = r.aid;
-  if (r.readingMode) receipt.readingMode = r.readingMode;
-  if (r.merchantContract) receipt.contractNumber = r.merchantContract;
-  if (r.cardExpiry) receipt.cardAppExpiry = r.cardExpiry;
-  return receipt;
 }

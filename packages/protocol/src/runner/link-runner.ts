@@ -96,3 +96,21 @@ export class LinkRunner<M extends LinkMachine<E>, E> {
     this.cancelTimer = undefined;
   }
 }
+
+/** A machine that only reads (a deframer such as TlvStreamDeframer): events from bytes and time, nothing to write. */
+export interface ReadingMachine<E> {
+  readonly deadline: number | undefined;
+  receive(bytes: Uint8Array, now: number): E[];
+  tick(now: number): E[];
+}
+
+/** The reading machine as a LinkMachine, so the one runner drives it too. */
+export function readingMachine<E>(machine: ReadingMachine<E>): LinkMachine<E> {
+  return {
+    get deadline() {
+      return machine.deadline;
+    },
+    receive: (bytes, now) => ({ write: [], events: machine.receive(bytes, now) }),
+    tick: (now) => ({ write: [], events: machine.tick(now) }),
+  };
+}

@@ -8,7 +8,8 @@ export { ZvtSerialLink, type ZvtLinkEvent, type ZvtLinkOptions, type ZvtLinkRole
 export { encodeBcd, decodeBcdDigits, decodeBcdNumber } from './bcd';
 export { parseTlv, encodeTlv, encodeBerLength, readBerLength, findTlv, tlvTextLines, tlvText, tlvContainer, type TlvNode } from './tlv';
 export { BMP_LENGTHS, parseBmps, encodeBmp, findBmp, type Bmp, type BmpLength, type BmpParse } from './bmp';
-export { decodePanBmp, maskPan } from './card-number';
+export { decodePanBmp } from './card-number';
+export { maskPan } from '../pan';
 export { bmpFields, decodeTotals, type ZvtFields, type ZvtTotals, type ZvtTotalsCard } from './fields';
 export { intermediateStatusText, resultCodeText, terminalStatusText, isHostRefusal } from './codes';
 export {

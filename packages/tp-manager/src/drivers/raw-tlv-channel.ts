@@ -1,16 +1,16 @@
 /**
  * Concert V3 over TCP: the TLV travels raw, with no length and no terminator. The sans-I/O deframer of
- * @ecr/protocol cuts the stream into messages; this channel feeds it bytes and time and arms its one timer.
+ * @ecr/protocol cuts the stream into messages; protocol's LinkRunner feeds it bytes and time and arms its one
+ * timer.
  * An answer is taken as soon as it is whole (it echoes the request's tags and has AE, and the ticket
  * container when a ticket was asked for an approval); only one that does not look whole waits a short
  * silence. Two answers in one read are two answers; leftovers and separators are skipped and reported.
  */
 import { EventEmitter } from 'node:events';
-import { performance } from 'node:perf_hooks';
-import { TlvStreamDeframer, parseTlv, v3AnswerIsComplete, type TlvStreamEvent } from '@ecr/protocol';
+import { realClock, type Logger } from '@ecr/common';
+import { LinkRunner, TlvStreamDeframer, parseTlv, readingMachine, v3AnswerIsComplete, type LinkMachine, type TlvStreamEvent } from '@ecr/protocol';
 import type { Line } from '../transports/line';
 import type { MessageChannel, MessageChannelEvents } from './message-channel';
-import type { Logger } from '@ecr/common';
 
 export interface RawTlvChannelOptions {
   /**
@@ -25,11 +25,11 @@ export interface RawTlvChannelOptions {
 
 export class RawTlvChannel extends EventEmitter<MessageChannelEvents> implements MessageChannel {
   private readonly deframer: TlvStreamDeframer;
-  private timer?: NodeJS.Timeout;
+  private readonly runner: LinkRunner<LinkMachine<TlvStreamEvent>, TlvStreamEvent>;
   private readonly suffix: Buffer;
-  private readonly onData = (chunk: Buffer) => this.apply(this.deframer.receive(chunk, performance.now()));
+  private readonly onData = (chunk: Buffer) => this.runner.receive(chunk);
   private readonly onState = (state: string) => {
-    if (state !== 'connected') this.apply(this.deframer.reset('the connection to the terminal dropped'));
+    if (state !== 'connected') this.runner.do(() => ({ write: [], events: this.deframer.reset('the connection to the terminal dropped') }));
   };
 
   constructor(
@@ -40,6 +40,12 @@ export class RawTlvChannel extends EventEmitter<MessageChannelEvents> implements
     super();
     this.suffix = options.requestSuffix ?? Buffer.alloc(0);
     this.deframer = new TlvStreamDeframer(options.quietMs === undefined ? {} : { quietMs: options.quietMs });
+    this.runner = new LinkRunner<LinkMachine<TlvStreamEvent>, TlvStreamEvent>({
+      machine: readingMachine(this.deframer),
+      write: () => undefined, // a deframer writes nothing: requests go out in send()
+      clock: realClock,
+      onEvent: (event) => this.onEvent(event),
+    });
     line.on('data', this.onData);
     line.on('state', this.onState);
   }
@@ -58,29 +64,19 @@ export class RawTlvChannel extends EventEmitter<MessageChannelEvents> implements
   }
 
   close(): void {
-    clearTimeout(this.timer);
+    this.runner.stop();
     this.line.off('data', this.onData);
     this.line.off('state', this.onState);
     this.deframer.reset();
   }
 
-  private apply(events: TlvStreamEvent[]): void {
-    for (const event of events) {
-      if (event.type === 'message') {
-        this.emit('message', event.bytes);
-      } else if (event.separatorsOnly) {
-        this.logger.debug(`skipped ${event.bytes.length} separator byte(s) from the terminal`);
-      } else {
-        this.logger.warn(`skipped ${event.bytes.length} byte(s) from the terminal: ${event.why}`);
-      }
+  private onEvent(event: TlvStreamEvent): void {
+    if (event.type === 'message') {
+      this.emit('message', event.bytes);
+    } else if (event.separatorsOnly) {
+      this.logger.debug(`skipped ${event.bytes.length} separator byte(s) from the terminal`);
+    } else {
+      this.logger.warn(`skipped ${event.bytes.length} byte(s) from the terminal: ${event.why}`);
     }
-    this.arm();
-  }
-
-  private arm(): void {
-    clearTimeout(this.timer);
-    const deadline = this.deframer.deadline;
-    if (deadline === undefined) return;
-    this.timer = setTimeout(() => this.apply(this.deframer.tick(performance.now())), Math.max(0, deadline - performance.now()));
   }
 }

@@ -5,7 +5,7 @@
  * Answers can arrive late, after the caller stopped waiting.
  */
 import { EventEmitter } from 'node:events';
-import type { PaymentRequest, PaymentResult } from '@ecr/common';
+import type { PaymentRequest, PaymentResult, Result } from '@ecr/common';
 import type { MessageChannel } from './message-channel';
 
 export interface DecodedAnswer {
@@ -24,7 +24,7 @@ export interface PaymentCodec {
   readonly label: string;
   encodeRequest(request: PaymentRequest): Buffer;
   /** A one-line error for a message that is not an answer. */
-  decodeAnswer(payload: Buffer): { ok: true; value: DecodedAnswer } | { ok: false; error: string };
+  decodeAnswer(payload: Buffer): Result<DecodedAnswer>;
 }
 
 export interface Capabilities {

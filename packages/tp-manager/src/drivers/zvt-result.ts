@@ -47,11 +47,6 @@ function failed(result: PaymentResult): DecodedAnswer {
 }
 
 function approved(r: zvt.ZvtPaymentResult): PaymentResult {
-  const receipt: Record<string, string> = {};
-  if (r.maskedPan) receipt.primaryAccountNumber = r.maskedPan.slice(0, 19);
-  if (r.authorisationNumber) receipt.authorizationNumber = r.authorisationNumber.slice(0, 6);
-  if (r.aid) receipt.AID = r.aid.slice(0, 16);
-  if (r.traceNumber) receipt.transactionNumber = r.traceNumber.padStart(6, '0').slice(-6);
   return dropUndefined({
     outcome: 'approved',
     amount: r.amount ?? r.requestedAmount,
@@ -59,11 +54,11 @@ function approved(r: zvt.ZvtPaymentResult): PaymentResult {
     maskedPan: r.maskedPan,
     authorisationNumber: r.authorisationNumber,
     aid: r.aid,
+    traceNumber: r.traceNumber,
     cardExpiry: r.expiry,
     applicationLabel: r.cardName?.slice(0, 16),
     // The receipt lines the terminal sent for the ECR to print (06 D1 / 06 D3): the kiosk's ticket.
     ticket: r.receiptLines.length > 0 ? r.receiptLines : undefined,
-    receipt: Object.keys(receipt).length > 0 ? receipt : undefined,
   });
 }
 
