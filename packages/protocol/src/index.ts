@@ -10,6 +10,7 @@ export {
   type MachineStep,
   type ReadingMachine,
   type RunnerClock,
+  type TimedMachine,
 } from './runner/link-runner';
 export { VirtualClock } from './runner/virtual-clock';
 export { ACK, controlName, ENQ, EOT, ETX, NAK, STX } from './concert/control';

@@ -1,23 +1,26 @@
 /**
  * The terminal's side of Concert V2 / V3, independent of the transport: feed it the cash register's bytes
- * with input(), send what it emits as 'output'. It keeps real time itself (setTimeout) for the link
- * layer's deadlines and for the customer who takes `delayMs` to pay; close() clears every timer.
+ * with input(), send what it emits as 'output'. The link layer runs on @ecr/protocol's LinkRunner (its one
+ * timer at the link's deadline, on real time); the customer who takes `delayMs` to pay has timers of its own;
+ * close() clears every timer.
  *
  * framing 'link': the Concert link layer (ENQ/ACK/STX..ETX LRC/EOT), on a serial line, a serial server, or
  * the in-memory link the connector embeds. framing 'raw': V3 TLV over TCP, no framing at all.
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { realClock } from '@ecr/common';
 import {
   ConcertLink,
   ETX,
+  LinkRunner,
   STX,
   decodeV2Request,
   decodeV3Request,
   encodeV3Answer,
   parseTlv,
+  type LinkEvent,
   type LinkOptions,
-  type LinkStep,
   type TlvField,
   type V2Request,
   type V3Request,
@@ -105,12 +108,12 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   /** epochMs() of the latest bytes on a raw TCP line. */
   private rawLastByteAt: number | undefined;
   private readonly rawSettleMs: number;
-  private link: ConcertLink | undefined;
+  /** Framing 'link' only: the Concert link layer and the loop that drives it. */
+  private readonly runner: LinkRunner<ConcertLink, LinkEvent> | undefined;
   private closed = false;
   /** Raw TCP: whether a cash register is connected (serveTcp keeps it); an answer written with none is lost. */
   peerConnected = true;
 
-  private linkTimer: NodeJS.Timeout | undefined;
   private readonly answerTimers = new Set<NodeJS.Timeout>();
   /** Answers waiting for the link to be free (it may still be ending the request's exchange). */
   private pendingAnswers: PendingAnswer[] = [];
@@ -156,7 +159,16 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.linkOptions = options.link ?? {};
     this.rawQuietMs = options.rawQuietMs ?? DEFAULT_RAW_QUIET_MS;
     this.rawSettleMs = options.rawSettleMs ?? DEFAULT_RAW_SETTLE_MS;
-    this.link = this.newLink();
+    this.runner =
+      this.framing === 'link'
+        ? new LinkRunner<ConcertLink, LinkEvent>({
+            machine: this.newLink(),
+            write: (bytes) => this.out(this.maybeCorrupt(Buffer.from(bytes))),
+            clock: realClock,
+            onEvent: (event) => this.onLinkEvent(event),
+            afterStep: () => this.flushAnswers(),
+          })
+        : undefined;
   }
 
   /** Outcome, delay and faults now in force (a copy). */
@@ -194,7 +206,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.counters.bytesIn += bytes.length;
     this.counters.chunksIn += 1;
     if (this.current.faults.deaf) return;
-    if (this.link) this.apply(this.link.receive(this.injectNaks(bytes), now()));
+    if (this.runner) this.runner.receive(this.injectNaks(bytes));
     else this.rawInput(bytes);
   }
 
@@ -204,9 +216,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
    * connected when it is ready (the issue's late answer after a restart).
    */
   reset(): void {
-    if (this.linkTimer) clearTimeout(this.linkTimer);
     if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
-    this.linkTimer = undefined;
     this.rawSettleTimer = undefined;
     if (this.sendingLedger) this.ledger(this.sendingLedger, false, 'the connection was replaced while the answer was being sent');
     this.sendingLedger = undefined;
@@ -215,7 +225,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.inFrame = false;
     this.lrcNext = false;
     this.rawBuffer = Buffer.alloc(0);
-    this.link = this.newLink();
+    this.runner?.replace(this.newLink());
   }
 
   /** Stops every timer; input is ignored from now on. Answers not yet given are written to the ledger as not delivered. */
@@ -233,54 +243,38 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
 
   // ---- link framing
 
-  private newLink(): ConcertLink | undefined {
-    return this.framing === 'link' ? new ConcertLink({ ...this.linkOptions, role: 'terminal' }) : undefined;
+  private newLink(): ConcertLink {
+    return new ConcertLink({ ...this.linkOptions, role: 'terminal' });
   }
 
-  private apply(step: LinkStep): void {
-    for (const bytes of step.write) this.out(this.maybeCorrupt(bytes));
-    for (const event of step.events) {
-      switch (event.type) {
-        case 'message':
-          this.onMessage(event.payload);
-          break;
-        case 'sent':
-          if (this.sendingLedger) this.ledger(this.sendingLedger, true);
-          this.answerEnded();
-          this.emit('answered');
-          break;
-        case 'send-failed':
-          if (this.sendingLedger) this.ledger(this.sendingLedger, false, event.reason === 'nak-limit' ? 'NAKed too often' : 'not acknowledged');
-          this.answerEnded();
-          this.emit('answer-failed', event.reason === 'nak-limit' ? 'the cash register NAKed the answer too often' : 'the cash register did not acknowledge the answer');
-          break;
-        case 'noise':
-          this.emit('noise', event.bytes);
-          break;
-        case 'probe':
-          break;
-      }
+  private onLinkEvent(event: LinkEvent): void {
+    switch (event.type) {
+      case 'message':
+        this.onMessage(event.payload);
+        break;
+      case 'sent':
+        if (this.sendingLedger) this.ledger(this.sendingLedger, true);
+        this.answerEnded();
+        this.emit('answered');
+        break;
+      case 'send-failed':
+        if (this.sendingLedger) this.ledger(this.sendingLedger, false, event.reason === 'nak-limit' ? 'NAKed too often' : 'not acknowledged');
+        this.answerEnded();
+        this.emit('answer-failed', event.reason === 'nak-limit' ? 'the cash register NAKed the answer too often' : 'the cash register did not acknowledge the answer');
+        break;
+      case 'noise':
+        this.emit('noise', event.bytes);
+        break;
+      case 'probe':
+        break;
     }
-    this.flushAnswers();
-    this.scheduleLinkTick();
-  }
-
-  private scheduleLinkTick(): void {
-    if (this.linkTimer) clearTimeout(this.linkTimer);
-    this.linkTimer = undefined;
-    const deadline = this.link?.deadline;
-    if (deadline === undefined || this.closed) return;
-    this.linkTimer = setTimeout(() => {
-      this.linkTimer = undefined;
-      if (this.link && !this.closed) this.apply(this.link.tick(now()));
-    }, Math.max(0, Math.ceil(deadline - now())));
   }
 
   /** Starts the next answer once the link is free: after the request's EOT, never in the middle of it. */
   private flushAnswers(): void {
-    const link = this.link;
-    if (!link || this.closed) return;
-    while (link.idle && this.pendingAnswers.length > 0) {
+    const runner = this.runner;
+    if (!runner || this.closed) return;
+    while (runner.machine.idle && this.pendingAnswers.length > 0) {
       const { payload, record, ledger } = this.pendingAnswers.shift() as PendingAnswer;
       const noise = this.current.faults.noiseBeforeAnswer;
       if (noise) this.out(Buffer.from(noise, 'hex'));
@@ -288,7 +282,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
       if (record?.timing) record.timing.answerSentAt = epochMs();
       this.sendingRecord = record;
       this.sendingLedger = ledger;
-      this.apply(link.send(payload, now()));
+      runner.do((link, at) => link.send(payload, at));
     }
   }
 
@@ -529,10 +523,9 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
       for (const l of ledgers) this.scheduledLedgers.delete(l);
       if (this.closed) return;
       for (const a of answers) if (a.record?.timing) a.record.timing.answerReadyAt = epochMs();
-      if (this.link) {
+      if (this.runner) {
         this.pendingAnswers.push(...answers);
         this.flushAnswers();
-        this.scheduleLinkTick();
         return;
       }
       const groups = oneWrite ? [answers] : answers.map((a) => [a]);
@@ -550,17 +543,12 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private clearTimers(): void {
-    if (this.linkTimer) clearTimeout(this.linkTimer);
+    this.runner?.stop();
     if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
     for (const timer of this.answerTimers) clearTimeout(timer);
-    this.linkTimer = undefined;
     this.rawSettleTimer = undefined;
     this.answerTimers.clear();
   }
-}
-
-function now(): number {
-  return performance.now();
 }
 
 /** Wall-clock milliseconds with sub-millisecond precision (comparable across processes of one machine). */

@@ -12,12 +12,16 @@ export interface MachineStep<E> {
   events: readonly E[];
 }
 
-/** A link machine: fed bytes and time, asked again at its deadline. */
-export interface LinkMachine<E> {
+/** A machine that keeps time: asked again at its deadline. */
+export interface TimedMachine<E> {
   /** When to call tick(now); undefined while there is nothing to wait for. */
   readonly deadline: number | undefined;
-  receive(bytes: Uint8Array, now: number): MachineStep<E>;
   tick(now: number): MachineStep<E>;
+}
+
+/** A link machine: fed bytes and time, asked again at its deadline. */
+export interface LinkMachine<E> extends TimedMachine<E> {
+  receive(bytes: Uint8Array, now: number): MachineStep<E>;
 }
 
 /** Time in milliseconds and one-shot timers: real ones in a program, virtual ones in a test. */
@@ -27,16 +31,18 @@ export interface RunnerClock {
   schedule(delayMs: number, fire: () => void): () => void;
 }
 
-export interface LinkRunnerOptions<M extends LinkMachine<E>, E> {
+export interface LinkRunnerOptions<M extends TimedMachine<E>, E> {
   machine: M;
-  /** Puts bytes on the line (a serial port, a socket, a test wire). */
+  /** Puts bytes on the line (a serial port, a socket, a test wire), or hands them to the layer below. */
   write(bytes: Uint8Array): void;
   clock: RunnerClock;
-  /** Every event of every step, in order, after the step's bytes were written. */
-  onEvent(event: E): void;
+  /** Every event of every step, in order, after the step's bytes were written (the step, to read what was written). */
+  onEvent(event: E, step: MachineStep<E>): void;
+  /** After each step's events, before the timer is armed (e.g. to start what waited for the link to be idle). */
+  afterStep?(): void;
 }
 
-export class LinkRunner<M extends LinkMachine<E>, E> {
+export class LinkRunner<M extends TimedMachine<E>, E> {
   private current: M;
   private cancelTimer?: () => void;
   private stopped = false;
@@ -50,9 +56,9 @@ export class LinkRunner<M extends LinkMachine<E>, E> {
     return this.current;
   }
 
-  /** Bytes from the line. */
-  receive(bytes: Uint8Array): void {
-    this.apply(this.current.receive(bytes, this.options.clock.now()));
+  /** Bytes from the line (a machine that takes bytes). */
+  receive(this: LinkRunner<LinkMachine<E>, E>, bytes: Uint8Array): void {
+    this.do((machine, now) => machine.receive(bytes, now));
   }
 
   /** One call on the machine that returns a step (send, probe...), with the time now. */
@@ -74,7 +80,8 @@ export class LinkRunner<M extends LinkMachine<E>, E> {
 
   private apply(step: MachineStep<E>): void {
     for (const bytes of step.write) this.options.write(bytes);
-    for (const event of step.events) this.options.onEvent(event);
+    for (const event of step.events) this.options.onEvent(event, step);
+    this.options.afterStep?.();
     this.arm();
   }
 

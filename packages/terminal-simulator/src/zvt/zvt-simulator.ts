@@ -3,17 +3,19 @@
  * byte stream, bare APDUs over TCP (framing 'raw', zvt.md "Framing": port 20007 by convention) or
  * DLE STX ... DLE ETX CRC frames with ACK/NAK on a serial line (framing 'link'). Same surface as the Concert
  * TerminalSimulator, so serveTcp, serveSerial and the control interface (GET /requests, POST /behaviour)
- * work unchanged: 'output' events, input(), a request log and an answer ledger.
+ * work unchanged: 'output' events, input(), a request log and an answer ledger. Both the terminal's core and
+ * the serial link run on @ecr/protocol's LinkRunner: one timer each, at the machine's deadline.
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { zvt } from '@ecr/protocol';
+import { realClock } from '@ecr/common';
+import { LinkRunner, zvt, type MachineStep } from '@ecr/protocol';
 import { AnswerLog } from '../answer-log';
 import { TIDY_ANSWERS, type AnswerForms } from '../answer-forms';
 import { applyBehaviourPatch, NO_FAULTS, type Behaviour, type BehaviourPatch, type Faults, type Outcome } from '../behaviour';
 import { RequestLog, type Framing, type RequestRecord } from '../request-log';
 import type { LineCounters, SimulatorEvents } from '../simulator';
-import { ZvtTerminal, type ZvtTerminalStep } from './terminal';
+import { ZvtTerminal, type ZvtTerminalEvent } from './terminal';
 
 export interface ZvtSimulatorOptions {
   /** 'raw': bare APDUs (TCP); 'link': the DLE/CRC serial link. */
@@ -34,13 +36,12 @@ export class ZvtSimulator extends EventEmitter<SimulatorEvents> {
   /** TCP: whether a cash register is connected (serveTcp keeps it). */
   peerConnected = true;
   private current: Behaviour;
-  private readonly terminal: ZvtTerminal;
+  private readonly terminal: LinkRunner<ZvtTerminal, ZvtTerminalEvent>;
   private readonly log: RequestLog;
   private readonly answerLog: AnswerLog;
-  private link?: zvt.ZvtSerialLink;
+  /** Framing 'link' only. */
+  private readonly link?: LinkRunner<zvt.ZvtSerialLink, zvt.ZvtLinkEvent>;
   private readonly deframer = new zvt.ZvtTcpDeframer();
-  private terminalTimer?: NodeJS.Timeout;
-  private linkTimer?: NodeJS.Timeout;
   private readonly counters: LineCounters = { bytesIn: 0, bytesOut: 0, chunksIn: 0, chunksOut: 0 };
   /** The payment the terminal runs: its request record, for the ledger. */
   private paying?: RequestRecord;
@@ -57,14 +58,26 @@ export class ZvtSimulator extends EventEmitter<SimulatorEvents> {
       answers: options.answers ?? {},
     });
     this.current = checked;
-    this.terminal = new ZvtTerminal({ outcome: checked.outcome, delayMs: checked.delayMs, terminalId: options.terminalId });
+    this.terminal = new LinkRunner<ZvtTerminal, ZvtTerminalEvent>({
+      machine: new ZvtTerminal({ outcome: checked.outcome, delayMs: checked.delayMs, terminalId: options.terminalId }),
+      write: (apdu) => this.send(Buffer.from(apdu)),
+      clock: realClock,
+      onEvent: (event, step) => this.onTerminalEvent(event, step),
+    });
     this.log = new RequestLog(options.requestLogPath, (m) => this.emit('warning', m));
     this.answerLog = new AnswerLog(options.answerLogPath, (m) => this.emit('warning', m));
-    if (this.framing === 'link') this.link = new zvt.ZvtSerialLink({ role: 'terminal' });
+    if (this.framing === 'link') {
+      this.link = new LinkRunner<zvt.ZvtSerialLink, zvt.ZvtLinkEvent>({
+        machine: new zvt.ZvtSerialLink({ role: 'terminal' }),
+        write: (bytes) => this.out(Buffer.from(bytes)),
+        clock: realClock,
+        onEvent: (event) => this.onLinkEvent(event),
+      });
+    }
   }
 
   get terminalId(): string {
-    return this.terminal.terminalId;
+    return this.terminal.machine.terminalId;
   }
 
   get behaviour(): Behaviour {
@@ -86,8 +99,8 @@ export class ZvtSimulator extends EventEmitter<SimulatorEvents> {
   /** Outcome and delay apply from the customer's next decision on (the core reads them when the delay ends). */
   setBehaviour(patch: BehaviourPatch | Behaviour): void {
     this.current = checkZvtBehaviour(this.current, patch);
-    this.terminal.outcome = this.current.outcome;
-    this.terminal.delayMs = this.current.delayMs;
+    this.terminal.machine.outcome = this.current.outcome;
+    this.terminal.machine.delayMs = this.current.delayMs;
   }
 
   input(bytes: Buffer): void {
@@ -95,52 +108,49 @@ export class ZvtSimulator extends EventEmitter<SimulatorEvents> {
     this.counters.bytesIn += bytes.length;
     this.counters.chunksIn += 1;
     if (this.current.faults.deaf) return;
-    if (this.link) this.applyLink(this.link.receive(bytes, performance.now()));
-    else for (const apdu of this.deframer.push(bytes)) this.applyTerminal(this.terminal.receive(apdu, performance.now()));
+    if (this.link) this.link.receive(bytes);
+    else for (const apdu of this.deframer.push(bytes)) this.toTerminal(apdu);
   }
 
   /** A new TCP connection: half-received bytes are forgotten; the payment the customer is making is not. */
   reset(): void {
     this.deframer.reset();
-    if (this.link) {
-      clearTimeout(this.linkTimer);
-      this.link = new zvt.ZvtSerialLink({ role: 'terminal' });
-    }
+    this.link?.replace(new zvt.ZvtSerialLink({ role: 'terminal' }));
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.terminalTimer);
-    clearTimeout(this.linkTimer);
+    this.terminal.stop();
+    this.link?.stop();
     if (this.paying) this.ledger('abandon', this.paying, false, 'the terminal was stopped before the payment ended');
     this.paying = undefined;
   }
 
-  private applyTerminal(step: ZvtTerminalStep): void {
-    for (const event of step.events) {
-      switch (event.type) {
-        case 'command':
-          // The core acknowledges a command it takes with 80 00 00 and refuses one with 84 xx.
-          this.onCommand(event.command, step.write[0]?.[0] === 0x80);
-          break;
-        case 'payment-done': {
-          const record = this.paying;
-          this.paying = undefined;
-          const outcome = event.outcome === 'aborted' ? 'abandon' : event.outcome;
-          if (record) this.ledger(outcome, record, true);
-          break;
-        }
-        case 'ecr-no-ack':
-          this.emit('answer-failed', 'the cash register did not acknowledge a message (no 80 00 00 within T3): the rest of the command was dropped');
-          break;
-        case 'warning':
-          this.emit('warning', event.message);
-          break;
+  private toTerminal(apdu: zvt.Apdu): void {
+    this.terminal.do((terminal, now) => terminal.receive(apdu, now));
+  }
+
+  private onTerminalEvent(event: ZvtTerminalEvent, step: MachineStep<ZvtTerminalEvent>): void {
+    switch (event.type) {
+      case 'command':
+        // The core acknowledges a command it takes with 80 00 00 and refuses one with 84 xx.
+        this.onCommand(event.command, step.write[0]?.[0] === 0x80);
+        break;
+      case 'payment-done': {
+        const record = this.paying;
+        this.paying = undefined;
+        const outcome = event.outcome === 'aborted' ? 'abandon' : event.outcome;
+        if (record) this.ledger(outcome, record, true);
+        break;
       }
+      case 'ecr-no-ack':
+        this.emit('answer-failed', 'the cash register did not acknowledge a message (no 80 00 00 within T3): the rest of the command was dropped');
+        break;
+      case 'warning':
+        this.emit('warning', event.message);
+        break;
     }
-    for (const apdu of step.write) this.send(apdu);
-    this.armTerminal();
   }
 
   private onCommand(command: zvt.EcrCommand, taken: boolean): void {
@@ -177,44 +187,26 @@ export class ZvtSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private send(apdu: Buffer): void {
-    if (this.link) this.applyLink(this.link.send(apdu, performance.now()));
+    if (this.link) this.link.do((link, now) => link.send(apdu, now));
     else this.out(apdu);
   }
 
-  private applyLink(step: zvt.ZvtLinkStep): void {
-    for (const bytes of step.write) this.out(bytes);
-    for (const event of step.events) {
-      if (event.type === 'message') {
-        const parsed = zvt.parseApdu(event.apdu);
-        if (parsed.kind === 'apdu') this.applyTerminal(this.terminal.receive(parsed.apdu, performance.now()));
-        else this.emit('warning', `a frame holding no whole APDU (${event.apdu.length} bytes) was ignored`);
-      } else if (event.type === 'send-failed') {
-        this.emit('answer-failed', event.reason === 'nak-limit' ? 'the cash register NAKed a frame too often' : 'the cash register did not ACK a frame');
-      } else if (event.type === 'noise') {
-        this.emit('noise', event.bytes);
-      }
+  private onLinkEvent(event: zvt.ZvtLinkEvent): void {
+    if (event.type === 'message') {
+      const parsed = zvt.parseApdu(event.apdu);
+      if (parsed.kind === 'apdu') this.toTerminal(parsed.apdu);
+      else this.emit('warning', `a frame holding no whole APDU (${event.apdu.length} bytes) was ignored`);
+    } else if (event.type === 'send-failed') {
+      this.emit('answer-failed', event.reason === 'nak-limit' ? 'the cash register NAKed a frame too often' : 'the cash register did not ACK a frame');
+    } else if (event.type === 'noise') {
+      this.emit('noise', event.bytes);
     }
-    this.armLink();
   }
 
   private out(bytes: Buffer): void {
     this.counters.bytesOut += bytes.length;
     this.counters.chunksOut += 1;
     this.emit('output', bytes);
-  }
-
-  private armTerminal(): void {
-    clearTimeout(this.terminalTimer);
-    const deadline = this.terminal.deadline;
-    if (deadline === undefined || this.closed) return;
-    this.terminalTimer = setTimeout(() => this.applyTerminal(this.terminal.tick(performance.now())), Math.max(0, Math.ceil(deadline - performance.now())));
-  }
-
-  private armLink(): void {
-    clearTimeout(this.linkTimer);
-    const deadline = this.link?.deadline;
-    if (deadline === undefined || this.closed) return;
-    this.linkTimer = setTimeout(() => this.link && this.applyLink(this.link.tick(performance.now())), Math.max(0, Math.ceil(deadline - performance.now())));
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The cash register's end of the line for tests: a real SerialPort driving ConcertLink('ecr') from
- * @ecr/protocol with real timers. It sends a request, collects the terminal's messages, and can NAK the
+ * @ecr/protocol through its LinkRunner, on real time. It sends a request, collects the terminal's messages, and can NAK the
  * next frames it receives (by spoiling their LRC before the link layer checks it).
  */
 import { SerialPort } from 'serialport';
-import { ConcertLink, ETX, STX, type LinkEvent, type LinkStep } from '@ecr/protocol';
+import { realClock } from '@ecr/common';
+import { ConcertLink, ETX, LinkRunner, STX, type LinkEvent } from '@ecr/protocol';
 
 export class EcrSide {
   /** Every event of the ECR's link layer, in order. */
@@ -14,8 +15,7 @@ export class EcrSide {
   /** Spoil the LRC of the next N frames received, so the ECR NAKs them. */
   nakNextFrames = 0;
 
-  private readonly link = new ConcertLink({ role: 'ecr' });
-  private timer: NodeJS.Timeout | undefined;
+  private readonly runner: LinkRunner<ConcertLink, LinkEvent>;
   private readonly messages: Buffer[] = [];
   private waiters: (() => void)[] = [];
   /** Called with each link event; with undefined when the ECR side closes. */
@@ -28,11 +28,17 @@ export class EcrSide {
   readonly errors: Error[] = [];
 
   private constructor(private readonly port: SerialPort) {
+    this.runner = new LinkRunner<ConcertLink, LinkEvent>({
+      machine: new ConcertLink({ role: 'ecr' }),
+      write: (bytes) => port.write(Buffer.from(bytes)),
+      clock: realClock,
+      onEvent: (e) => this.onEvent(e),
+    });
     port.on('error', (err: Error) => this.errors.push(err));
     port.on('data', (bytes: Buffer) => {
       if (this.closed) return;
       this.received.push(bytes);
-      this.apply(this.link.receive(this.spoil(bytes), performance.now()));
+      this.runner.receive(this.spoil(bytes));
     });
   }
 
@@ -45,7 +51,7 @@ export class EcrSide {
   /** Sends one payload; resolves when the terminal ACKed it, rejects when the link gave up. */
   send(payload: Buffer): Promise<void> {
     const done = this.waitFor((e) => e.type === 'sent' || e.type === 'send-failed', 15_000);
-    this.apply(this.link.send(payload, performance.now()));
+    this.runner.do((link, now) => link.send(payload, now));
     return done.then((e) => {
       if (e.type === 'send-failed') throw new Error(`request not taken by the terminal: ${e.reason}`);
     });
@@ -54,7 +60,7 @@ export class EcrSide {
   /** ENQ -> ACK -> EOT: true when the terminal answered. */
   async probe(): Promise<boolean> {
     const done = this.waitFor((e) => e.type === 'probe', 10_000);
-    this.apply(this.link.probe(performance.now()));
+    this.runner.do((link, now) => link.probe(now));
     const e = await done;
     return e.type === 'probe' && e.ok;
   }
@@ -89,8 +95,7 @@ export class EcrSide {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.runner.stop();
     for (const w of this.waiters) w();
     this.waiters = [];
     for (const listener of [...this.listeners]) listener(undefined);
@@ -117,25 +122,14 @@ export class EcrSide {
     });
   }
 
-  private apply(step: LinkStep): void {
-    for (const bytes of step.write) this.port.write(bytes);
-    for (const e of step.events) {
-      this.events.push(e);
-      for (const listener of [...this.listeners]) listener(e);
-      if (e.type === 'message') {
-        this.messages.push(e.payload);
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const w of waiters) w();
-      }
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const deadline = this.link.deadline;
-    if (deadline !== undefined) {
-      this.timer = setTimeout(() => {
-        if (!this.closed) this.apply(this.link.tick(performance.now()));
-      }, Math.max(0, Math.ceil(deadline - performance.now())));
+  private onEvent(e: LinkEvent): void {
+    this.events.push(e);
+    for (const listener of [...this.listeners]) listener(e);
+    if (e.type === 'message') {
+      this.messages.push(e.payload);
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const w of waiters) w();
     }
   }
 
