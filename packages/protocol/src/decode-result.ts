@@ -1,12 +1,12 @@
 import type { Result } from './result';
 
-/** What every decoder returns: a value, or one line saying what is wrong with the input. Decoders never throw. */
-export type DecodeResult<T> = Result<T>;
+export type { Result };
 
-export function decoded<T>(value: T): DecodeResult<T> {
+/** What every decoder returns is a Result: a value, or one line saying what is wrong with the input. Decoders never throw. */
+export function decoded<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function decodeError<T = never>(error: string): DecodeResult<T> {
+export function decodeError<T = never>(error: string): Result<T> {
   return { ok: false, error };
 }

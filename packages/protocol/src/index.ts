@@ -1,4 +1,4 @@
-export { decoded, decodeError, type DecodeResult } from './decode-result';
+export { decoded, decodeError } from './decode-result';
 export { fail, ok, type Result } from './result';
 export { luhnValid, maskPan, maskPansInText, maskZeroPaddedPan } from './pan';
 export type { PaymentOutcome, TerminalPaymentResult } from './payment-result';

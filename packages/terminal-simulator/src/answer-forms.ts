@@ -4,7 +4,7 @@
  * answer like the simulators"). The defaults are this simulator's tidy answers: every tag echoed.
  */
 import { luhnValid } from '@ecr/common';
-import type { Checked } from './behaviour';
+import type { Result } from '@ecr/protocol';
 
 /**
  * What the answer carries where the cash register put its reference (V2 private field, V3 CF):
@@ -91,7 +91,7 @@ const CHOICES: Partial<Record<keyof AnswerForms, readonly string[]>> = {
 };
 
 /** Sets one answer-form key from untrusted JSON; never throws. */
-export function applyAnswerForm(forms: AnswerForms, key: string, value: unknown): Checked<AnswerForms> {
+export function applyAnswerForm(forms: AnswerForms, key: string, value: unknown): Result<AnswerForms> {
   const k = key as keyof AnswerForms;
   const choices = CHOICES[k];
   if (choices) {
@@ -145,7 +145,7 @@ export function applyAnswerForm(forms: AnswerForms, key: string, value: unknown)
   return { ok: true, value: forms };
 }
 
-function checkExtraAnswer(value: unknown): Checked<ExtraAnswer | null> {
+function checkExtraAnswer(value: unknown): Result<ExtraAnswer | null> {
   if (value === null) return { ok: true, value: null };
   const example = '{"ref":"0000009999","outcome":"approve","position":"before"}';
   if (typeof value !== 'object' || Array.isArray(value)) return bad(`extraAnswer must be null or an object such as ${example}`);

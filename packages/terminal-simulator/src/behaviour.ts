@@ -3,6 +3,7 @@
  * constructor, setBehaviour() and the control interface's JSON, validated in one place so a bad value gets
  * one clear line whatever door it came through.
  */
+import type { Result } from '@ecr/protocol';
 import { ANSWER_FORM_KEYS, applyAnswerForm, TIDY_ANSWERS, type AnswerForms } from './answer-forms';
 
 export type Outcome = 'approve' | 'decline' | 'abandon' | 'timeout';
@@ -39,13 +40,11 @@ const MAX_DELAY_MS = 24 * 3600 * 1000;
 const BEHAVIOUR_KEYS = new Set(['outcome', 'delayMs', 'faults', 'answers']);
 const FAULT_KEYS = new Set<string>(Object.keys(NO_FAULTS));
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
-
 export function isOutcome(value: unknown): value is Outcome {
   return typeof value === 'string' && (OUTCOMES as readonly string[]).includes(value);
 }
 
-export function checkDelayMs(value: unknown): Checked<number> {
+export function checkDelayMs(value: unknown): Result<number> {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_DELAY_MS) {
     return { ok: false, error: `delayMs must be an integer number of milliseconds from 0 to ${MAX_DELAY_MS}, got ${show(value)}` };
   }
@@ -53,7 +52,7 @@ export function checkDelayMs(value: unknown): Checked<number> {
 }
 
 /** Applies an untrusted patch (JSON from the control interface) to a behaviour; never throws. */
-export function applyBehaviourPatch(current: Behaviour, patch: unknown): Checked<Behaviour> {
+export function applyBehaviourPatch(current: Behaviour, patch: unknown): Result<Behaviour> {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     return { ok: false, error: 'behaviour must be a JSON object such as {"outcome":"decline","delayMs":500}' };
   }
@@ -97,7 +96,7 @@ export function applyBehaviourPatch(current: Behaviour, patch: unknown): Checked
   return { ok: true, value: next };
 }
 
-function applyFault(faults: Faults, key: string, value: unknown): Checked<Faults> {
+function applyFault(faults: Faults, key: string, value: unknown): Result<Faults> {
   switch (key) {
     case 'nakNext':
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 1000) {

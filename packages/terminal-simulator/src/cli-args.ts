@@ -3,7 +3,8 @@
  * (main.ts prints it and exits with code 2).
  */
 import { TIDY_ANSWERS } from './answer-forms';
-import { applyBehaviourPatch, checkDelayMs, isOutcome, NO_FAULTS, OUTCOMES, type Behaviour, type Checked, type Outcome } from './behaviour';
+import type { Result } from '@ecr/protocol';
+import { applyBehaviourPatch, checkDelayMs, isOutcome, NO_FAULTS, OUTCOMES, type Behaviour, type Outcome } from './behaviour';
 import type { Framing, Protocol } from './request-log';
 
 export type Endpoint = { kind: 'serial'; path: string; baudRate: number } | { kind: 'tcp'; host: string; port: number };
@@ -23,7 +24,7 @@ export interface CliOptions {
   answers: Behaviour['answers'];
 }
 
-export type ParsedArgs = Checked<CliOptions> | { ok: 'help' };
+export type ParsedArgs = Result<CliOptions> | { ok: 'help' };
 
 export const USAGE = `usage: npm run simulator -- --protocol concert-v2|concert-v3|zvt (--serial PATH [--baud 9600] | --listen tcp://HOST:PORT)
        [--framing link|raw] [--outcome ${OUTCOMES.join('|')}] [--delay-ms 1000] [--control-port N] [--request-log FILE]

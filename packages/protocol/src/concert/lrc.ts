@@ -1,5 +1,5 @@
 import { ETX, STX } from './control';
-import { decodeError, decoded, type DecodeResult } from '../decode-result';
+import { decodeError, decoded, type Result } from '../decode-result';
 
 /** XOR of the given bytes. For a frame, pass every byte after STX up to and including ETX. */
 export function lrc(bytes: Uint8Array): number {
@@ -24,7 +24,7 @@ export function frame(payload: Uint8Array): Buffer {
 }
 
 /** The payload of one complete frame (STX payload ETX LRC), checking its shape and LRC. */
-export function unframe(bytes: Uint8Array): DecodeResult<Buffer> {
+export function unframe(bytes: Uint8Array): Result<Buffer> {
   const n = bytes.length;
   if (n < 3) return decodeError(`a Concert frame is at least 3 bytes (STX ETX LRC), got ${n}`);
   if (bytes[0] !== STX) return decodeError(`a Concert frame starts with STX (0x02), got 0x${hex(bytes[0])}`);

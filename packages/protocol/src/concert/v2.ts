@@ -5,7 +5,7 @@
  * currency (3) private (10) delay (4: A010 answer at the end, A011 at once) authorisation (4: B010 / B011 forced).
  * Answer: POS (2) status (1) amount (8) payment means (1) [report (55), full answer only] currency (3) private (10).
  */
-import { decodeError, decoded, type DecodeResult } from '../decode-result';
+import { decodeError, decoded, type Result } from '../decode-result';
 import { firstNonPrintable, isPrintableAscii, quote, showByte } from './ascii';
 
 export const V2_REQUEST_LENGTH = 34;
@@ -69,7 +69,7 @@ export function encodeV2Request(r: V2Request): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-export function decodeV2Request(payload: Uint8Array): DecodeResult<V2Request> {
+export function decodeV2Request(payload: Uint8Array): Result<V2Request> {
   const what = 'Concert V2 request';
   const text = readAscii(what, payload, [V2_REQUEST_LENGTH]);
   if (typeof text !== 'string') return text;
@@ -110,7 +110,7 @@ export function encodeV2Answer(a: V2Answer): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-export function decodeV2Answer(payload: Uint8Array): DecodeResult<V2Answer> {
+export function decodeV2Answer(payload: Uint8Array): Result<V2Answer> {
   const what = 'Concert V2 answer';
   const text = readAscii(what, payload, [V2_SHORT_ANSWER_LENGTH, V2_FULL_ANSWER_LENGTH]);
   if (typeof text !== 'string') return text;
@@ -174,7 +174,7 @@ function padded(name: string, value: string, width: number): string {
 
 // ---- decoding helpers: return an error line, or undefined when the field is fine
 
-function readAscii(what: string, payload: Uint8Array, lengths: number[]): string | DecodeResult<never> {
+function readAscii(what: string, payload: Uint8Array, lengths: number[]): string | Result<never> {
   if (!lengths.includes(payload.length)) {
     return decodeError(`${what}: expected ${lengths.join(' or ')} characters, got ${payload.length}`);
   }

@@ -8,7 +8,7 @@
  * sent something wrong). An answer decoder is lenient, because the answer carries the payment outcome:
  * only AE must be readable; an echoed or result tag it cannot read is kept, raw, in `otherFields`.
  */
-import { decodeError, decoded, type DecodeResult } from '../decode-result';
+import { decodeError, decoded, type Result } from '../decode-result';
 import { quote } from './ascii';
 import { encodeTlv, parseTlv, type TlvField } from './tlv';
 import {
@@ -49,7 +49,7 @@ export function encodeV3Answer(answer: V3Answer): Buffer {
   return encodeMessage(answer, ANSWER_KEYS, ANSWER_TAG_ORDER);
 }
 
-export function decodeV3Request(input: readonly TlvField[] | Uint8Array): DecodeResult<V3Request> {
+export function decodeV3Request(input: readonly TlvField[] | Uint8Array): Result<V3Request> {
   const what = 'Concert V3 request';
   const read = readFields(what, input, REQUEST_KEYS, true);
   if (!read.ok) return read;
@@ -58,7 +58,7 @@ export function decodeV3Request(input: readonly TlvField[] | Uint8Array): Decode
   return decoded(withExtras(read.value.values, read.value) as unknown as V3Request);
 }
 
-export function decodeV3Answer(input: readonly TlvField[] | Uint8Array): DecodeResult<V3Answer> {
+export function decodeV3Answer(input: readonly TlvField[] | Uint8Array): Result<V3Answer> {
   const what = 'Concert V3 answer';
   const read = readFields(what, input, ANSWER_KEYS, false);
   if (!read.ok) return read;
@@ -112,7 +112,7 @@ function readFields(
   input: readonly TlvField[] | Uint8Array,
   keys: readonly AnswerFieldKey[],
   strict: boolean,
-): DecodeResult<ReadFields> {
+): Result<ReadFields> {
   let fields: readonly TlvField[];
   if (input instanceof Uint8Array) {
     const parsed = parseTlv(input);

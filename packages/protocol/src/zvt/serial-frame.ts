@@ -5,7 +5,7 @@
  */
 import { ZVT_DLE, ZVT_ETX, ZVT_STX } from './control';
 import { zvtCrc16 } from './crc';
-import { decodeError, decoded, type DecodeResult } from '../decode-result';
+import { decodeError, decoded, type Result } from '../decode-result';
 
 /** CRC of a frame: over the APDU (undoubled) and ETX. */
 export function zvtFrameCrc(apdu: Uint8Array): number {
@@ -24,7 +24,7 @@ export function frameZvtSerial(apdu: Uint8Array): Buffer {
 }
 
 /** The APDU of one complete serial frame, checking DLE doubling and the CRC. Never throws. */
-export function unframeZvtSerial(frame: Uint8Array): DecodeResult<Buffer> {
+export function unframeZvtSerial(frame: Uint8Array): Result<Buffer> {
   const n = frame.length;
   if (n < 6) return decodeError(`a ZVT serial frame is at least 6 bytes (DLE STX DLE ETX CRC CRC), got ${n}`);
   if (frame[0] !== ZVT_DLE || frame[1] !== ZVT_STX) return decodeError('a ZVT serial frame starts with DLE STX (10 02)');

@@ -5,7 +5,7 @@
  * `packets/tlv.py` (_read_tlv_tag, _read_tlv_length, constructed = first byte & 0x20); EVerest/zvt
  * `zvt_builder/src/length.rs` (Tlv length). An empty container `06 00` is valid.
  */
-import { decodeError, decoded, type DecodeResult } from '../decode-result';
+import { decodeError, decoded, type Result } from '../decode-result';
 
 export interface TlvNode {
   /** The tag bytes as one number: 0x07, 0x1F44... */
@@ -18,7 +18,7 @@ export interface TlvNode {
 /** Constructed tags nest; a container deeper than this is refused rather than followed. */
 const MAX_DEPTH = 8;
 
-export function parseTlv(bytes: Uint8Array, depth = 0): DecodeResult<TlvNode[]> {
+export function parseTlv(bytes: Uint8Array, depth = 0): Result<TlvNode[]> {
   const nodes: TlvNode[] = [];
   let pos = 0;
   while (pos < bytes.length) {
@@ -50,7 +50,7 @@ export function parseTlv(bytes: Uint8Array, depth = 0): DecodeResult<TlvNode[]> 
 }
 
 /** A BER length at `pos`: its value and where the value starts. */
-export function readBerLength(bytes: Uint8Array, pos: number): DecodeResult<{ length: number; next: number }> {
+export function readBerLength(bytes: Uint8Array, pos: number): Result<{ length: number; next: number }> {
   if (pos >= bytes.length) return decodeError('length missing');
   const first = bytes[pos];
   if (first < 0x80) return decoded({ length: first, next: pos + 1 });
