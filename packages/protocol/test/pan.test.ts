@@ -4,6 +4,7 @@
  * depend on it: at most the first 6 and the last 4 digits of the real number ever show.
  */
 import fc from 'fast-check';
+import { zvt } from '../src';
 import { luhnValid, maskPan, maskPansInText, maskZeroPaddedPan } from '../src/pan';
 
 /** pyTeliumManager README, a real Telium's answer: `'_repport': '4711690463168807000...'` (55 characters). */
@@ -103,5 +104,17 @@ describe('the zero-padded card number of a real Telium V2 report', () => {
     for (const text of ['00000000000000000000000', '12345678901234567890123', '2026113007455312345678901']) {
       expect(maskPansInText(text)).toBe(text);
     }
+  });
+});
+
+describe('one masker for every protocol (issue 11 item 1)', () => {
+  test('ZVT\'s card number (BMP 22) is masked by the same maskPan as Concert\'s, short numbers included', () => {
+    // 22 F0 F8 55 98 83 EE EE EE 80 74 as a real terminal sends it (EVerest/zvt test data): E = masked digit.
+    expect(zvt.decodePanBmp(Buffer.from('5598 83EE EEEE 8074'.replace(/ /g, ''), 'hex'))).toBe(maskPan('559883******8074'));
+    // Below 13 digits the one masker shows at most half: 3 of a 6-digit number (ZVT's own masker showed 4).
+    const short = zvt.decodePanBmp(Buffer.from('123456', 'hex'));
+    expect(short).toBe(maskPan('123456'));
+    expect(short).toBe('XXX456');
+    expect(zvt.maskPan).toBe(maskPan);
   });
 });
