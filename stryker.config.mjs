@@ -73,6 +73,9 @@ const config = {
   testRunner: 'jest',
   jest: { configFile: 'jest.mutate.config.ts', enableFindRelatedTests: true },
   coverageAnalysis: 'perTest',
+  // No TypeScript checker (not measured; a choice for run time): it would type-check the seven-package project
+  // for each group of mutants before their tests, on two shared cores. A mutant that would not compile still
+  // runs (swc strips the types) and is judged by the tests. To try it: checkers: ['typescript'], tsconfigFile.
   mutate: [
     // tp-manager: one payment at a time, journaled; which payment an answer belongs to (money rules 2, 3)
     'packages/tp-manager/src/payment-runner.ts',
