@@ -89,6 +89,48 @@ describe('PaymentRunner edges', () => {
     expect(r.busy).toBe(false);
   });
 
+  test('the line back within the grace: the payment goes on to the terminal\'s answer, not "line lost" (fake clock, no sleep)', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const r = runner(100);
+      const paying = r.pay(command('a', 60_000));
+      await turn();
+      line.set('disconnected');
+      jest.advanceTimersByTime(99);
+      line.set('connected');
+      jest.advanceTimersByTime(150); // past the grace: it was cleared when the line came back
+      line.set('disconnected'); // a second drop starts a new grace...
+      jest.advanceTimersByTime(50);
+      line.set('disconnected'); // ...which a repeated "down" does not restart
+      jest.advanceTimersByTime(49);
+      line.set('connected');
+      driver.answer(driver.sent[0]!.reference, { outcome: 'approved', amount: 1234, currencyNumeric: '826' });
+      expect((await paying).result).toMatchObject({ outcome: 'approved' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('a line down for the whole grace ends the payment "line lost" at the grace, not before', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const r = runner(100);
+      let ended = false;
+      const paying = r.pay(command('a', 60_000)).then((e) => ((ended = true), e));
+      await turn();
+      line.set('disconnected');
+      jest.advanceTimersByTime(50);
+      line.set('disconnected'); // a repeated "down" does not restart the grace
+      jest.advanceTimersByTime(49);
+      await turn();
+      expect(ended).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect((await paying).result).toMatchObject({ connectorCode: 'line-lost', reason: expect.stringMatching(/did not come back within 0 s/) });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('placeholders carry the request\'s amount and currency: not connected, time-out, interrupted', async () => {
     line.state = 'disconnected';
     line.reason = 'no such device /dev/ttyUSB0';
