@@ -102,7 +102,8 @@ const config = {
   ignorePatterns: ['data', 'bench', 'soak', 'docker', 'dist', 'coverage', '*.tsbuildinfo'],
   // Static mutants (module-level constants) run every test: 6% of the mutants, half the time. See README.
   ignoreStatic: true,
-  incremental: true,
+  // `npm run mutate -- --incremental` reuses the last results (reports/stryker-incremental.json) for code and
+  // tests that did not change; it does not test a surviving mutant again against tests added in new files.
   incrementalFile: 'reports/stryker-incremental.json',
   concurrency: 1,
   // Above jest's own testTimeout (jest.mutate.config.ts): a mutant that hangs a test fails it, no restart.
