@@ -120,4 +120,9 @@ describe('attributeAnswer (money rule 3)', () => {
     const declinedOther = attributeAnswer(answer('1', { outcome: 'declined', amount: 5 }), ctx(j));
     expect(declinedOther).toMatchObject({ kind: 'credit', result: { outcome: 'declined', amount: 5 } });
   });
+
+  test('money rule 4: an approval of 0 carrying our reference is journaled as 0, never as the amount asked', () => {
+    const v = attributeAnswer(answer('1', { outcome: 'approved', amount: 0 }), ctx(journal(entry('a', '1'))));
+    expect(v).toMatchObject({ kind: 'credit', result: { outcome: 'approved', amount: 0, currencyNumeric: '978' } });
+  });
 });
