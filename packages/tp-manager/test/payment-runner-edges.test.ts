@@ -49,7 +49,7 @@ describe('PaymentRunner edges', () => {
   let journal: Journal;
   let driver: FakeDriver;
   let line: FakeLine;
-  const runner = (graceMs: number, runId = 'run-1') =>
+  const runner = (graceMs: number) =>
     new PaymentRunner(journal, driver as unknown as TerminalDriver, line as unknown as Line, quiet, { lineLostGraceMs: graceMs });
 
   beforeEach(() => {
@@ -116,7 +116,10 @@ describe('PaymentRunner edges', () => {
     try {
       const r = runner(100);
       let ended = false;
-      const paying = r.pay(command('a', 60_000)).then((e) => ((ended = true), e));
+      const paying = r.pay(command('a', 60_000)).then((e) => {
+        ended = true;
+        return e;
+      });
       await turn();
       line.set('disconnected');
       jest.advanceTimersByTime(50);
@@ -146,7 +149,7 @@ describe('PaymentRunner edges', () => {
     journal.begin({ id: 'c', orderId: 'Order_c', amount: 777, currencyNumeric: '756' });
     journal.close();
     journal = new Journal(path.join(dir, 'tp-manager.db'), 'run-2');
-    runner(10, 'run-2').closeInterrupted();
+    runner(10).closeInterrupted();
     expect(journal.get('c')!.result).toMatchObject({ outcome: 'error', connectorCode: 'interrupted', amount: 777, currencyNumeric: '756' });
     expect(journal.get('b')!.result!.connectorCode).toBe('terminal-timeout'); // finished: not touched
   });
