@@ -96,7 +96,9 @@ export function compareLedgers(
   const findings: SoakFindings = {};
   const flag = (key: keyof SoakCounts, orderId: string): void => {
     (counts[key] as number) += 1;
-    (findings[key] ??= []).push(orderId);
+    const list = findings[key] ?? [];
+    list.push(orderId);
+    findings[key] = list;
   };
 
   for (const order of orders) {

@@ -208,7 +208,10 @@ export function stopActionsFor(platform: NodeJS.Platform, observe: Observe = obs
       for (let grew = true; grew; ) {
         grew = false;
         for (const p of table) {
-          if (tree.has(p.ppid) && !tree.has(p.pid) && p.pgid === pgid && p.pid !== process.pid) (tree.add(p.pid), (grew = true));
+          if (tree.has(p.ppid) && !tree.has(p.pid) && p.pgid === pgid && p.pid !== process.pid) {
+            tree.add(p.pid);
+            grew = true;
+          }
         }
       }
       return [...tree];

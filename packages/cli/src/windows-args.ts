@@ -37,7 +37,10 @@ export function parseWindowsCommandLine(line: string): string[] {
     const ch = line[i]!;
     if (ch === '\\') {
       let n = 0;
-      while (line[i] === '\\') (n++, i++);
+      while (line[i] === '\\') {
+        n++;
+        i++;
+      }
       if (line[i] === '"') {
         current += '\\'.repeat(Math.floor(n / 2));
         if (n % 2 === 1) current += '"';

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { alwaysUp, launch, type CliContext } from '../src/commands';
+import { askHealth } from '../src/local-api';
 import type { Observation } from '../src/process-identity';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -79,7 +80,6 @@ test('a health probe that crashes leaves a running supervisor alone and says so'
 });
 
 test('a supervisor that answers 503 (tp-manager down) is answering: it is not restarted', async () => {
-  const { askHealth } = await import('../src/local-api');
   const answer = (status: number) => (async () => new Response('[]', { status })) as unknown as typeof fetch;
   const api = { url: 'http://127.0.0.1:1', authorization: 'Basic x' };
   expect(await askHealth(api, 1000, answer(503))).toEqual({ state: 'answering' });

@@ -142,7 +142,7 @@ export const CONFIG_SPECS: { readonly [K in ConfigKey]: KeySpec<ConfigValues[K]>
 export const CONFIG_KEYS = Object.keys(CONFIG_SPECS) as ConfigKey[];
 
 export function isConfigKey(name: string): name is ConfigKey {
-  return Object.prototype.hasOwnProperty.call(CONFIG_SPECS, name);
+  return Object.hasOwn(CONFIG_SPECS, name);
 }
 
 /** The environment variable that overrides a key. */

@@ -305,7 +305,7 @@ export function configSummary(config: Config): Record<string, string> {
 /** A URL may carry user:password@; the summary shows the URL without the password. */
 function withoutUrlPassword(text: string): string {
   const url = /^https?:\/\//i.test(text) ? safeUrl(text) : undefined;
-  if (!url || !url.password) return text;
+  if (!url?.password) return text;
   url.password = MASK;
   return url.href.replace(/\/$/, text.endsWith('/') ? '/' : '');
 }

@@ -1,4 +1,4 @@
-export { type PaymentOutcome, type PaymentRequest, type PaymentResult } from './payment-result';
+export type { PaymentOutcome, PaymentRequest, PaymentResult } from './payment-result';
 export { completeReceipt, type Receipt, RECEIPT_FIELD_WIDTHS, RECEIPT_KEYS, type ReceiptKey } from './receipt';
 export { type Currency, currencyByAlpha, currencyByNumeric, majorToMinor, minorToMajorString } from './money';
 export {

@@ -57,7 +57,7 @@ export function createLogger(options: CreateLoggerOptions): ProcessLogger {
     throw new Error(`logger name "${name}" cannot name a log file: expected letters, digits, ".", "_" or "-"`);
   }
   const level = options.level ?? 'info';
-  if (!Object.prototype.hasOwnProperty.call(winston.config.npm.levels, level)) {
+  if (!Object.hasOwn(winston.config.npm.levels, level)) {
     throw new Error(`log level "${level}" is unknown: expected error, warn, info or debug`);
   }
   const clock = options.clock ?? (() => new Date());

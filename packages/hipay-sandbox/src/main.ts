@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   if (!values.login) fail('--login is required');
   if (!values.password) fail('--password is required');
 
-  let sandbox;
+  let sandbox: Awaited<ReturnType<typeof startHipaySandbox>>;
   try {
     sandbox = await startHipaySandbox({ port, host: values.host, login: values.login, password: values.password, hashKey: values['hash-key'] });
   } catch (err) {

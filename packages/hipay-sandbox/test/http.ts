@@ -8,7 +8,7 @@ export function basic(login: string, password: string): string {
 
 export interface Answer {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON under test; any keeps assertions short
+  // biome-ignore lint/suspicious/noExplicitAny: JSON under test; any keeps the assertions short
   body: any;
   text: string;
 }

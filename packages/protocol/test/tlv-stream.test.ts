@@ -127,7 +127,9 @@ describe('TLV stream deframer', () => {
       fc.property(fc.array(fc.uint8Array({ maxLength: 60 }), { maxLength: 6 }), (chunks) => {
         const d = new TlvStreamDeframer({ maxBytes: 200 });
         const events: TlvStreamEvent[] = [];
-        chunks.forEach((c, i) => events.push(...d.receive(c, i)));
+        chunks.forEach((c, i) => {
+          events.push(...d.receive(c, i));
+        });
         events.push(...d.tick(Number.MAX_SAFE_INTEGER));
         events.push(...d.reset());
         expect(Buffer.concat(events.map((e) => e.bytes))).toEqual(Buffer.concat(chunks));

@@ -3,7 +3,7 @@
  * terminal does (or the wait ends). Errors become replies with a code, never an exception to the router.
  */
 import * as os from 'node:os';
-import { ConnectorError, type CheckStatus, type Command, type Reply, type ReplyBody, type TpManagerState } from '@ecr/common';
+import { ConnectorError, type CheckStatus, type Command, type ReplyBody, type TpManagerState } from '@ecr/common';
 import { BusyError, type PaymentRunner } from './payment-runner';
 import type { Journal } from './journal';
 import type { TerminalAdmin } from './drivers/terminal-admin';

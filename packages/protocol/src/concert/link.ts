@@ -288,7 +288,7 @@ export class ConcertLink {
       step.write.push(Buffer.from([ACK]));
       const payload = raw.subarray(1, raw.length - 2);
       // A frame sent again because our ACK was lost is acknowledged but not delivered twice.
-      if (!(s.previous && s.previous.equals(payload))) this.emit(step, { type: 'message', payload });
+      if (!s.previous?.equals(payload)) this.emit(step, { type: 'message', payload });
       this.state = { name: 'received', payload, deadline: now + this.opts.ackTimeoutMs };
       return;
     }

@@ -26,7 +26,7 @@ function session(options: Partial<zvt.ZvtSessionOptions> = {}) {
 
 const paymentResult = (events: zvt.ZvtSessionEvent[]) => {
   const e = events.find((x) => x.type === 'payment-result');
-  if (!e || e.type !== 'payment-result') throw new Error('no payment result');
+  if (e?.type !== 'payment-result') throw new Error('no payment result');
   return e.result;
 };
 

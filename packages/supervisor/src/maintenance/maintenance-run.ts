@@ -62,7 +62,7 @@ export async function runMaintenance(trigger: MaintenanceRecord['trigger'], dueA
   if (runner !== undefined && isAlive(runner)) {
     return finish(record, { outcome: 'failed', message: `a release switch is already running (pid ${runner}); not starting another`, from: deps.running.version }, deps);
   }
-  let prepared;
+  let prepared: Awaited<ReturnType<typeof prepareRelease>>;
   try {
     prepared = await prepareRelease({ layout, source: deps.updateSource, running: deps.running, log, sourceOptions: deps.sourceOptions });
   } catch (err) {

@@ -7,7 +7,7 @@ import type { ConnectorService } from '../service';
 export function decorateService<S extends ConnectorService>(service: S, overrides: Partial<ConnectorService>): S {
   return new Proxy(service, {
     get(target, prop) {
-      if (Object.prototype.hasOwnProperty.call(overrides, prop)) return overrides[prop as keyof ConnectorService];
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof ConnectorService];
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -5,7 +5,7 @@ import type { MaintenanceRecord, UpdateOutcome } from '@ecr/updater';
 const FAILED_UPDATES: readonly UpdateOutcome[] = ['failed', 'refused', 'rolled-back'];
 
 export function lastMaintenanceOutcome(lastRun: MaintenanceRecord | null | undefined): { finishedAt: string; failed: boolean } | undefined {
-  if (!lastRun || lastRun.state !== 'done' || lastRun.finishedAt === undefined) return undefined;
+  if (lastRun?.state !== 'done' || lastRun.finishedAt === undefined) return undefined;
   const failed = lastRun.telecollection?.outcome === 'failed' || (lastRun.update !== undefined && FAILED_UPDATES.includes(lastRun.update.outcome));
   return { finishedAt: lastRun.finishedAt, failed };
 }

@@ -1,4 +1,3 @@
-import { backoffDelay } from '../../src/hipay';
 import { classifyErrorAnswer, classifyNetworkError, isAlreadyHeld, isUnknownOrder, parseTransactionList } from '../../src/hipay/classify';
 
 const body = (code: number, message: string, description = 'd'): string => JSON.stringify({ code, message, description });

@@ -60,7 +60,7 @@ export interface ZvtTerminalStep {
   events: ZvtTerminalEvent[];
 }
 
-type Item = { kind: 'send'; apdu: Buffer } | { kind: 'pause'; ms: number; then: (now: number, step: ZvtTerminalStep) => Item[] };
+type Item = { kind: 'send'; apdu: Buffer } | { kind: 'pause'; ms: number; next: (now: number, step: ZvtTerminalStep) => Item[] };
 
 const DEFAULT_TID = '29001006';
 const VU_NUMBER = '100764992';
@@ -185,7 +185,7 @@ export class ZvtTerminal {
       if (now < this.pauseUntil) return;
       this.pauseUntil = undefined;
       this.outbox.shift();
-      this.outbox.unshift(...item.then(now, step));
+      this.outbox.unshift(...item.next(now, step));
     }
     if (this.awaitingAckUntil === undefined && this.outbox.length === 0 && !this.hanging) this.busy = undefined;
   }
@@ -206,7 +206,7 @@ export class ZvtTerminal {
           this.committed = true;
           return [send(zvt.encodeAbort(0x9a))];
         }
-        return [...status(0x0a), { kind: 'pause', ms: this.delayMs, then: (at, s) => this.decide(at, s) }];
+        return [...status(0x0a), { kind: 'pause', ms: this.delayMs, next: (at, s) => this.decide(at, s) }];
       case 'status-enquiry':
         return [send(zvt.encodeStatusCompletion({ softwareVersion: this.softwareVersion, terminalStatus: 0x00, terminalId: this.terminalId }))];
       case 'end-of-day':
