@@ -60,4 +60,31 @@ describe('JournalSync edges', () => {
     expect(c.orders.get('E15')!.state).toBe('failed');
     expect(c.orders.get('E14')!.state).toBe('in-progress');
   });
+
+  test('a tp-manager of before journal ids (no journalId in its reply) is still synced, its cursor kept', async () => {
+    const c = core();
+    (c.tp as unknown as { journalId: string | undefined }).journalId = undefined;
+    journaled(c, 'V1', 'c1');
+    await c.sync.sync();
+    expect(c.orders.get('V1')!.state).toBe('paid');
+    expect(c.orders.getSetting('journal_id')).toBeUndefined();
+    expect(Number(c.orders.getSetting('journal_seq'))).toBeGreaterThan(0);
+    expect(c.logger.text()).not.toMatch(/failed/);
+  });
+
+  test('tp-manager put back to a version of before journal ids: the sync goes on from its cursor, the journal id kept', async () => {
+    const c = core();
+    journaled(c, 'D1', 'c1');
+    await c.sync.sync();
+    const cursor = c.orders.getSetting('journal_seq');
+    (c.tp as unknown as { journalId: string | undefined }).journalId = undefined;
+    c.tp.calls.length = 0;
+    journaled(c, 'D2', 'c2');
+    await c.sync.sync();
+    expect(c.orders.get('D2')!.state).toBe('paid');
+    expect(sinceAfters(c)[0]).toBe(Number(cursor));
+    expect(c.orders.getSetting('journal_id')).toBe('journal-1');
+    expect(c.logger.text()).not.toMatch(/failed|new one/);
+  });
 });
+
