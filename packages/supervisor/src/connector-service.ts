@@ -138,7 +138,7 @@ export class Connector implements ConnectorService {
       if (err instanceof ConnectorError && err.code === 'not-connected') {
         // Never sent: the order may be paid again at once.
         this.orders.fail(order.orderId, commandId, failureResponse(order, err.message));
-        this.logger.error(`payment orderId=${order.orderId} not sent: ${err.message}`, { orderId: order.orderId });
+        this.logger.error(`payment orderId=${order.orderId} not sent: ${err.message}`, { orderId: order.orderId, commandId, outcome: 'not-sent' });
         throw err;
       }
       return this.settleFromJournal(order, commandId, err as Error, deadline);
@@ -161,7 +161,7 @@ export class Connector implements ConnectorService {
   private async settleFromJournal(order: ValidatedOrder, commandId: string, cause: Error, deadline: number): Promise<OrderResponse> {
     const unknown = (why: string) => {
       const message = `${why}; ask GET /order/${order.orderId} in a moment`;
-      this.logger.error(`payment orderId=${order.orderId} outcome unknown: ${message}`, { orderId: order.orderId });
+      this.logger.error(`payment orderId=${order.orderId} outcome unknown: ${message}`, { orderId: order.orderId, commandId, outcome: 'outcome-unknown' });
       return new ConnectorError('outcome-unknown', message);
     };
     const why = cause instanceof TpManagerRestarted ? `${cause.message}: the payment's outcome is not known yet` : cause.message;
@@ -176,7 +176,11 @@ export class Connector implements ConnectorService {
         this.recorder.record(entry);
         const record = this.orders.get(order.orderId)!;
         if (record.state === 'in-progress' || record.commandId !== commandId) throw unknown(why);
-        this.logger.info(`payment orderId=${order.orderId} settled from tp-manager's journal after: ${why}`, { orderId: order.orderId });
+        this.logger.info(`payment orderId=${order.orderId} settled from tp-manager's journal after: ${why}`, {
+          orderId: order.orderId,
+          commandId,
+          outcome: record.state,
+        });
         return this.answer(order, record, entry);
       }
       // Not journaled: it may still be on its way; the journal sync settles it. Pending after a restart:

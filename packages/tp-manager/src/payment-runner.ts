@@ -89,7 +89,12 @@ export class PaymentRunner {
         amount: entry.amount,
         currencyNumeric: entry.currencyNumeric,
       });
-      this.logger.warn(`payment interrupted by a tp-manager restart orderId=${entry.orderId} id=${entry.id}`);
+      this.logger.warn(`payment interrupted by a tp-manager restart orderId=${entry.orderId} id=${entry.id}`, {
+        orderId: entry.orderId,
+        commandId: entry.id,
+        outcome: 'error',
+        connectorCode: 'interrupted',
+      });
     }
   }
 
@@ -172,10 +177,21 @@ export class PaymentRunner {
     this.current = undefined;
     if (lineLost && entry.result?.connectorCode === 'line-lost') this.lingering = { id: cmd.id, until: startedAt + cmd.timeoutMs };
     const r = entry.result!;
+    const terminalMs = Date.now() - startedAt;
     this.logger.info(
       `payment orderId=${cmd.orderId} outcome=${r.outcome}${r.connectorCode ? `/${r.connectorCode}` : ''} amount=${r.amount} ` +
-        `currency=${r.currencyNumeric} terminalMs=${Date.now() - startedAt}${r.reason ? ` reason="${r.reason}"` : ''}`,
-      { orderId: cmd.orderId, outcome: r.outcome, durationMs: Date.now() - startedAt },
+        `currency=${r.currencyNumeric} terminalMs=${terminalMs}${r.reason ? ` reason="${r.reason}"` : ''}`,
+      {
+        orderId: cmd.orderId,
+        commandId: cmd.id,
+        ref: entry.ref,
+        outcome: r.outcome,
+        ...(r.connectorCode && { connectorCode: r.connectorCode }),
+        amount: r.amount,
+        currency: r.currencyNumeric,
+        terminalMs,
+        durationMs: terminalMs,
+      },
     );
     return entry;
   }
@@ -217,7 +233,13 @@ export class PaymentRunner {
       }
       this.journal.finish(entry.id, result);
       if (this.lingering?.id === entry.id) this.lingering = undefined;
-      this.logger.warn(`late terminal answer recorded orderId=${entry.orderId} outcome=${result.outcome}`, { orderId: entry.orderId });
+      this.logger.warn(`late terminal answer recorded orderId=${entry.orderId} outcome=${result.outcome}`, {
+        orderId: entry.orderId,
+        commandId: entry.id,
+        outcome: result.outcome,
+        amount: result.amount,
+        currency: result.currencyNumeric,
+      });
     } catch (err) {
       // Never an unhandled error from a terminal's answer: say it, keep running.
       this.logger.error(`could not process a terminal answer: ${(err as Error).message}`);
