@@ -85,7 +85,8 @@ const mostly = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) => fc.oneo
 const nearOrder = fc.record(
   {
     amount: mostly(fc.integer({ min: 1, max: 99_999_999 }), fc.constantFrom(0, -1, 9.99, 1e9, '100', '', null, true, [100], { value: 1 })),
-    orderId: mostly(fc.uuid().map((u) => `Order_fuzz_${u}`), fc.oneof(fc.constantFrom('', ' x', 'x ', 'x'.repeat(65), 'é', 'a\u0000b', 42, null), fc.string({ maxLength: 70 }))),
+    // Valid ids stay inside HiPay's 32 characters; the invalid ones include 33, the first length refused.
+    orderId: mostly(fc.uuid().map((u) => `Fz_${u.replace(/-/g, '').slice(0, 29)}`), fc.oneof(fc.constantFrom('', ' x', 'x ', 'x'.repeat(33), 'x'.repeat(65), 'é', 'a\u0000b', 'a b', 42, null), fc.string({ maxLength: 70 }))),
     currency: mostly(fc.constantFrom('EUR', 'JPY', 'KWD', 'USD'), fc.constantFrom('eur', 'XXX', 'ABC', '', 978, null)),
     basket: mostly(fc.array(fc.record({ name: fc.string({ maxLength: 10 }), quantity: fc.integer({ min: 0, max: 3 }), total_amount: fc.double({ min: 0, max: 100, noNaN: true }) }, { requiredKeys: [] }), { maxLength: 2 }), anyJson),
     customer: mostly(fc.record({ id: fc.oneof(fc.integer(), fc.string({ maxLength: 10 })), email: fc.constantFrom('johnDoe@test.com', 'a@b') }, { requiredKeys: [] }), anyJson),
@@ -103,7 +104,7 @@ const formPairArb = fc.tuple(
 const formArb = fc.tuple(fc.array(formPairArb, { maxLength: 8 }), fc.uuid()).map(([pairs, id]) => {
   const form = new URLSearchParams(pairs);
   // A fresh orderId unless the pairs chose one: a form order is a new order, not the stored answer of another.
-  if (!form.has('orderId')) form.append('orderId', `Order_fuzz_form_${id}`);
+  if (!form.has('orderId')) form.append('orderId', `Ff_${id.replace(/-/g, '').slice(0, 29)}`);
   return form.toString();
 });
 
