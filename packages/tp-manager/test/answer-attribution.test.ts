@@ -125,4 +125,18 @@ describe('attributeAnswer (money rule 3)', () => {
     const v = attributeAnswer(answer('1', { outcome: 'approved', amount: 0 }), ctx(journal(entry('a', '1'))));
     expect(v).toMatchObject({ kind: 'credit', result: { outcome: 'approved', amount: 0, currencyNumeric: '978' } });
   });
+
+  test('no echo, a refusal of another amount than the payment waiting (not 0): unattributed', () => {
+    const v = attributeAnswer(answer(undefined, { outcome: 'declined', amount: 5 }), ctx(journal(entry('a', '1')), { id: 'a', taken: true }));
+    expect(v.kind).toBe('unattributed');
+  });
+
+  test('no echo, agreeing with none of two payments waiting: both named, comma-separated', () => {
+    const j = journal(waiting('a', '1', 'terminal-timeout', { amount: 500 }), entry('b', '2'));
+    expect(attributeAnswer(answer(undefined, { amount: 700 }), ctx(j, { id: 'b', taken: true }))).toEqual({
+      kind: 'unattributed',
+      why: 'it echoes no reference and its amount or currency agrees with no payment waiting for an answer (orderId Order_b 899 978, orderId Order_a 500 978)',
+    });
+  });
 });
+
