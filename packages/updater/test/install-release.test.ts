@@ -12,7 +12,7 @@ import { prepareRelease, type PrepareOptions } from '../src/install-release';
 import { releaseLayout, type ReleaseLayout } from '../src/release-layout';
 import { writeNewKeyPair } from '../src/release-signature';
 import { writeSignedManifest } from '../src/pack-release';
-import { buildRelease, REPO_ROOT, testReleaseKeys, trustTestKey } from './release-fixture';
+import { buildRelease, ensureCompiled, REPO_ROOT, testReleaseKeys, trustTestKey } from './release-fixture';
 
 let work: string;
 let layout: ReleaseLayout;
@@ -197,6 +197,8 @@ describe('signed releases: only a manifest signed by the key in <data>/release-k
 });
 
 describe('a release that carries its production node_modules', () => {
+  beforeAll(ensureCompiled, 180_000);
+
   test('is installed with its own node_modules (workspace packages linked to its own code)', async () => {
     const built = await buildRelease({ version: '0.2.0', sourceDir: source, nodeModules: true });
     expect(built.manifest.nodeModules).toEqual({ platform: process.platform, arch: process.arch, abi: process.versions.modules });

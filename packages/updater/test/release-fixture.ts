@@ -4,6 +4,7 @@
  * asked. Signed with a key pair made once per test process (trustTestKey puts its public half in a data
  * directory, as a technician installs release-key.pub).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -44,6 +45,16 @@ export interface ReleaseOptions {
   flat?: boolean;
   /** Also pack the production node_modules (and packages/<name>/dist, which they run: npm run build first). */
   nodeModules?: boolean;
+}
+
+/**
+ * A release that carries its node_modules runs compiled code (packages/<name>/dist). A fresh checkout has none
+ * until `npm run build`, so the tests that pack one build first: `npm test` needs no other step.
+ */
+export function ensureCompiled(): void {
+  const packages = fs.readdirSync(path.join(REPO_ROOT, 'packages'));
+  if (packages.every((name) => fs.existsSync(path.join(REPO_ROOT, 'packages', name, 'dist')))) return;
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { cwd: REPO_ROOT, stdio: 'pipe' });
 }
 
 export interface BuiltRelease {
