@@ -99,7 +99,7 @@ const config = {
     // PAN masking
     'packages/protocol/src/pan.ts',
   ],
-  ignorePatterns: ['reports', '.stryker-tmp', 'data', 'bench', 'soak', 'docker', 'dist', 'coverage', '*.tsbuildinfo'],
+  ignorePatterns: ['reports', '.stryker-tmp*', 'data', 'bench', 'soak', 'docker', 'dist', 'coverage', '*.tsbuildinfo'],
   // Static mutants (module-level constants) run every test: 6% of the mutants, half the time. See README.
   ignoreStatic: true,
   // `npm run mutate -- --incremental` reuses the last results (reports/stryker-incremental.json) for code and
