@@ -87,6 +87,27 @@ describe('TLV stream deframer', () => {
     expect(d.deadline).toBeUndefined();
   });
 
+  it('the quiet time may depend on the fields so far (the simulator waits longer for a request lacking a tag)', () => {
+    const d = new TlvStreamDeframer({ quietMs: (fields) => (fields.some((f) => f.tag === 'CB') ? 50 : 500) });
+    d.receive(ascii('CZ0040320'), 0);
+    expect(d.deadline).toBe(500);
+    d.receive(ascii('CB003899'), 10);
+    expect(d.deadline).toBe(60);
+    expect(messages(d.tick(60))).toEqual(['CZ0040320CB003899']);
+  });
+
+  it('an endless quiet or stale time arms no deadline: the bytes wait for more, then a stray byte ends the message', () => {
+    const d = new TlvStreamDeframer({ quietMs: Infinity, staleMs: Infinity });
+    expect(d.receive(ascii('CZ0040320CB003'), 0)).toEqual([]);
+    expect(d.deadline).toBeUndefined();
+    expect(d.receive(ascii('899'), 1)).toEqual([]);
+    expect(d.deadline).toBeUndefined();
+    expect(d.tick(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    const events = d.receive(ascii('\r\n'), 2);
+    expect(messages(events)).toEqual(['CZ0040320CB003899']);
+    expect(skippedBytes(events)).toEqual(['\r\n']);
+  });
+
   it('a CZ cut between reads is found', () => {
     const d = afterRequest(approved.request);
     expect(d.receive(ascii('\r\nC'), 0).filter((e) => e.type === 'message')).toEqual([]);

@@ -8,7 +8,9 @@
  *   and reported; a byte that cannot start a field ends the message in progress;
  * - a message is given as soon as `isComplete` says it is whole; a message at a field boundary that does not
  *   look whole waits `quietMs` of silence (the caller arms a timer at `deadline` and calls `tick`); a message
- *   cut inside a field is dropped, and reported, after `staleMs` of silence.
+ *   cut inside a field is dropped, and reported, after `staleMs` of silence. A wait of `Infinity` has no
+ *   deadline: the bytes wait for more (the terminal simulator's reading of a request, terminal-simulator
+ *   raw-request-reader.ts).
  *
  * Split answers are real: OCA/l10n-france pull requests 787, 797 and 798 (answers over several TCP segments
  * read as "AE=None" until the client kept reading with a short deadline and a size cap).
@@ -24,8 +26,11 @@ export type TlvStreamEvent =
 export interface TlvStreamOptions {
   /** Whether the fields of a message at a field boundary make a whole message. Default: never sure. */
   isComplete?: (fields: readonly TlvField[]) => boolean;
-  /** Silence after which a message that does not look whole is given as it is. */
-  quietMs?: number;
+  /**
+   * Silence after which a message that does not look whole is given as it is; or that silence for the
+   * fields received so far (a terminal waits longer for a request that still lacks a required tag).
+   */
+  quietMs?: number | ((fields: readonly TlvField[]) => number);
   /** Silence after which a message cut inside a field is dropped. */
   staleMs?: number;
   /** A message longer than this is dropped (a stream that never ends is not an answer). */
@@ -43,13 +48,14 @@ export class TlvStreamDeframer {
   private buffer = Buffer.alloc(0);
   private due?: { at: number; kind: 'quiet' | 'stale' };
   private isComplete: (fields: readonly TlvField[]) => boolean;
-  private readonly quietMs: number;
+  private readonly quietMs: (fields: readonly TlvField[]) => number;
   private readonly staleMs: number;
   private readonly maxBytes: number;
 
   constructor(options: TlvStreamOptions = {}) {
     this.isComplete = options.isComplete ?? (() => false);
-    this.quietMs = options.quietMs ?? TLV_STREAM_DEFAULTS.quietMs;
+    const quietMs = options.quietMs ?? TLV_STREAM_DEFAULTS.quietMs;
+    this.quietMs = typeof quietMs === 'number' ? () => quietMs : quietMs;
     this.staleMs = options.staleMs ?? TLV_STREAM_DEFAULTS.staleMs;
     this.maxBytes = options.maxBytes ?? TLV_STREAM_DEFAULTS.maxBytes;
   }
@@ -123,7 +129,9 @@ export class TlvStreamDeframer {
         this.buffer = Buffer.alloc(0);
         break;
       }
-      this.due = w.end === 'boundary' ? { at: now + this.quietMs, kind: 'quiet' } : { at: now + this.staleMs, kind: 'stale' };
+      const at = now + (w.end === 'boundary' ? this.quietMs(w.fields) : this.staleMs);
+      // No deadline for an endless wait: a timer armed at Infinity would fire at once (Node clamps it).
+      if (Number.isFinite(at)) this.due = { at, kind: w.end === 'boundary' ? 'quiet' : 'stale' };
       break;
     }
     // Own the bytes kept: the caller may reuse its chunk.
