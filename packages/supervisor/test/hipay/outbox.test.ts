@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { startHipaySandbox, type HipaySandbox } from '@ecr/hipay-sandbox';
 import { createHipayClient, HipayOutbox } from '../../src/hipay';
-import { LOGIN, PASSWORD, paidOrder, recordingLogger, SETTINGS, sleep, tempDb, waitFor, type RecordingLogger, type TempDb } from './support';
+import { LOGIN, PASSWORD, paidOrder, recordingLogger, SETTINGS, tempDb, waitFor, type RecordingLogger, type TempDb } from './support';
 
 const FAST = { baseMs: 50, capMs: 200 };
 
@@ -21,13 +21,35 @@ function openOutbox(
   url: string,
   logger: RecordingLogger = recordingLogger(),
   password = PASSWORD,
-  extra: { refusedRetryMs?: number } = {},
+  extra: { refusedRetryMs?: number; now?: () => number } = {},
 ): { outbox: HipayOutbox; db: Database.Database; logger: RecordingLogger } {
   const db = dbFile.open();
   const client = createHipayClient({ baseUrl: url, login: LOGIN, password, timeoutMs: 2000 });
   const outbox = new HipayOutbox({ db, client, settings: SETTINGS, logger, backoff: FAST, ...extra });
   opened.push({ db, outbox });
   return { outbox, db, logger };
+}
+
+/** The outbox's clock, moved by the test: what is due and when (the loop's own timers stay real). */
+function testClock(): { now: () => number; advance(ms: number): void } {
+  let t = Date.now();
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+/**
+ * Waits until the background loop has tried every order due up to the clock moved 10 minutes ahead (thousands
+ * of back-off caps of FAST): a marker order added then is due last, and the loop takes due orders oldest first,
+ * so once the marker's try has ended, any order still due before it has been tried too. No fixed sleep.
+ */
+async function loopPassedEverythingDue(outbox: HipayOutbox, clock: ReturnType<typeof testClock>, marker: string, ended: (orderId: string) => boolean): Promise<void> {
+  clock.advance(10 * 60_000);
+  outbox.add(paidOrder(marker));
+  await waitFor(`the loop to try ${marker}`, () => ended(marker));
 }
 
 async function shutDown(entry: { db: Database.Database; outbox: HipayOutbox }): Promise<void> {
@@ -118,10 +140,12 @@ it('HiPay down during the first try: pending; back on the same port: delivered e
   expect(logger.at('warn')[0]).toMatch(/HiPay delivery of order OB-4 failed \(attempt 1\).*next try in/);
 
   outbox.start();
-  await sleep(300); // a few more refused connections while HiPay is down
+  await waitFor('two more refused connections while HiPay is down', () => outbox.status('OB-4')!.attempts >= 3);
+  expect(outbox.status('OB-4')).toMatchObject({ state: 'pending' });
   sandbox = await startSandbox(port);
   await waitFor('delivery after HiPay is back', () => outbox.status('OB-4')?.state === 'delivered');
-  await sleep(300);
+  // stop() returns once no try is in flight: every POST the outbox made has reached the sandbox.
+  await outbox.stop();
   expect(sandbox.stats()).toMatchObject({ ordersStored: 1, duplicatePosts: 0, postsReceived: 1 });
 });
 
@@ -153,7 +177,7 @@ it('HiPay slower than the bound but keeping the order: looked up, never posted t
 
   outbox.start();
   await waitFor('delivery confirmed by lookup', () => outbox.status('OB-7')?.state === 'delivered');
-  await sleep(300);
+  await outbox.stop(); // no try in flight any more: the sandbox's counts are final
   expect(sandbox.stats()).toMatchObject({ ordersStored: 1, duplicatePosts: 0, postsReceived: 1 });
   expect(sandbox.stats().lookupsReceived).toBeGreaterThanOrEqual(1);
   expect(outbox.status('OB-7')?.transactionReference).toBe(sandbox.orders()[0].transaction.transactionReference);
@@ -188,19 +212,17 @@ it('money rule 5: after 1000008 the next try looks the order up first, then post
   expect(sandbox.stats()).toMatchObject({ ordersStored: 1, lookupsReceived: 1, duplicatePosts: 0 });
 });
 
-it('wrong credentials: refused with HiPay message, one error line, HiPay not hammered', async () => {
+it('money rule 5: wrong credentials: refused with HiPay message, one error line, HiPay not hammered', async () => {
   sandbox = await startSandbox();
-  const { outbox, logger } = openOutbox(sandbox.url, recordingLogger(), 'wrong-password');
+  const clock = testClock();
+  const { outbox, logger } = openOutbox(sandbox.url, recordingLogger(), 'wrong-password', { now: clock.now });
   outbox.start();
   outbox.add(paidOrder('OB-10'));
   expect(await outbox.deliverNow('OB-10', 2000)).toBe(false);
-  await sleep(600); // several back-off periods of the fast test settings
   expect(outbox.status('OB-10')).toMatchObject({ state: 'refused', attempts: 1, lastError: expect.stringContaining('1000001 Incorrect Credentials') });
-  expect(sandbox.stats().postsReceived).toBe(1);
   expect(logger.at('error')).toEqual([
     expect.stringMatching(/^HiPay refused order OB-10: .*1000001 Incorrect Credentials.*HIPAY_LOGIN and HIPAY_PWD.*tried again, looked up first, when config.txt changes and every hour/),
   ]);
-  expect(logger.lines.map((l) => l.message).join('\n')).not.toContain('wrong-password');
   expect(outbox.counts()).toMatchObject({
     pending: 0,
     refused: 1,
@@ -208,8 +230,15 @@ it('wrong credentials: refused with HiPay message, one error line, HiPay not ham
     oldestRefusedAgeS: expect.any(Number),
     lastRefusedReason: expect.stringContaining('1000001 Incorrect Credentials'),
   });
+
+  // Ten minutes later by the outbox's clock, the loop has gone past it without a second POST.
+  await loopPassedEverythingDue(outbox, clock, 'OB-10-later', (id) => outbox.status(id)?.state === 'refused');
+  expect(outbox.status('OB-10')).toMatchObject({ state: 'refused', attempts: 1 });
+  expect(sandbox.stats().postsReceived).toBe(2); // OB-10 once, OB-10-later once
+  expect(logger.at('error')).toHaveLength(2); // one line per refused order
+  expect(logger.lines.map((l) => l.message).join('\n')).not.toContain('wrong-password');
   expect(await outbox.deliverNow('OB-10', 2000)).toBe(false);
-  expect(sandbox.stats().postsReceived).toBe(1);
+  expect(sandbox.stats().postsReceived).toBe(2);
 });
 
 it('retryRefused() queues refused orders again once the cause is fixed', async () => {
@@ -227,16 +256,17 @@ it('retryRefused() queues refused orders again once the cause is fixed', async (
   expect(sandbox.stats()).toMatchObject({ ordersStored: 1, duplicatePosts: 0 });
 });
 
-it('a declined order is refused, not retried', async () => {
+it('money rule 5: a declined order is refused, not retried', async () => {
   sandbox = await startSandbox();
   sandbox.setFaults({ declined: true });
-  const { outbox } = openOutbox(sandbox.url);
+  const clock = testClock();
+  const { outbox } = openOutbox(sandbox.url, recordingLogger(), PASSWORD, { now: clock.now });
   outbox.start();
   outbox.add(paidOrder('OB-12'));
   expect(await outbox.deliverNow('OB-12', 2000)).toBe(false);
-  await sleep(300);
-  expect(outbox.status('OB-12')).toMatchObject({ state: 'refused', lastError: expect.stringContaining('declined') });
-  expect(sandbox.stats().postsReceived).toBe(1);
+  await loopPassedEverythingDue(outbox, clock, 'OB-12-later', (id) => outbox.status(id)?.state === 'refused');
+  expect(outbox.status('OB-12')).toMatchObject({ state: 'refused', attempts: 1, lastError: expect.stringContaining('declined') });
+  expect(sandbox.stats().postsReceived).toBe(2); // OB-12 once, OB-12-later once
 });
 
 it('never runs two deliveries of one order at once', async () => {

@@ -55,8 +55,6 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export function paidOrder(orderId: string, extra: Partial<HipayOrder> = {}): HipayOrder {
   return { orderId, amount: 899, currency: currencyByAlpha('EUR')!, authorisationNumber: '122603', ...extra };
 }
