@@ -24,6 +24,7 @@ const config: Config = {
     '<rootDir>/packages/protocol/test/{result,v2,v3}.test.ts',
     '<rootDir>/packages/protocol/test/*-mutants.test.ts',
     '<rootDir>/packages/protocol/test/zvt/{session,vectors,properties}.test.ts',
+    '<rootDir>/packages/protocol/test/zvt/*-mutants.test.ts',
     '<rootDir>/packages/common/test/log-redaction.test.ts',
     '<rootDir>/packages/protocol/test/pan*.test.ts',
   ],
