@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataPaths, ownProcessIdentity } from '@ecr/common';
 import { LauncherLock } from './launcher-lock';
-import { probeHealth, type HealthVerdict } from './local-api';
+import { probeHealth, type ProbeVerdict } from './local-api';
 import { awaitStart, startProgram, stopProgram, trimOut, type StartedProgram, type StopOutcome } from './program-control';
 import type { Observe } from './process-observer';
 import { PROGRAM_NAMES, programRoot, type ProgramName } from './programs';
@@ -23,7 +23,7 @@ export interface CliContext {
   out(line: string): void;
   err(line: string): void;
   /** The health probe (replaced in tests, e.g. by one that crashes). */
-  probe?: (dataDir: string, timeoutMs: number) => Promise<HealthVerdict>;
+  probe?: (dataDir: string, timeoutMs: number) => Promise<ProbeVerdict>;
 }
 
 /** A release switch older than this is over, whatever its pid file says (idle wait 5 min + two 30 s starts). */
@@ -242,7 +242,7 @@ export async function alwaysUp(ctx: CliContext): Promise<number> {
 }
 
 /** A probe that fails in itself (a crash, a broken install) says "cannot tell", never "not answering". */
-async function safeProbe(ctx: CliContext): Promise<HealthVerdict> {
+async function safeProbe(ctx: CliContext): Promise<ProbeVerdict> {
   try {
     return await (ctx.probe ?? probeHealth)(ctx.dataDir, seconds(ctx.env, 'ECR_HEALTH_TIMEOUT_MS', 5000));
   } catch (err) {

@@ -1,6 +1,6 @@
 export { alwaysUp, launch, status, stop, type CliContext } from './commands';
 export { LauncherLock, judgeLock, type LockRecord } from './launcher-lock';
-export { askHealth, localApi, probeHealth, type HealthVerdict, type LocalApi } from './local-api';
+export { askHealth, localApi, probeHealth, type ProbeVerdict, type LocalApi } from './local-api';
 export { identityFile, readIdentity, readPid, removePidFile, writePidFile } from './pid-files';
 export { judgeProcess, runsProgram, describeVerdict, type Observation, type Verdict, type ProcessIdentity } from './process-identity';
 export { bootTimeMs, imageOf, observerFor, parseProcStat, parseTasklistCsv, type Observe } from './process-observer';

@@ -24,9 +24,9 @@ export function localApi(config: Pick<Config, 'bindAddress' | 'localPort' | 'ter
  * unknown: the probe itself could not run (config unreadable, or it failed): never a reason to kill anything
  * (issue 14, defect 6).
  */
-export type HealthVerdict = { state: 'answering' } | { state: 'not-answering'; reason: string } | { state: 'unknown'; reason: string };
+export type ProbeVerdict = { state: 'answering' } | { state: 'not-answering'; reason: string } | { state: 'unknown'; reason: string };
 
-export async function probeHealth(dataDir: string, timeoutMs: number): Promise<HealthVerdict> {
+export async function probeHealth(dataDir: string, timeoutMs: number): Promise<ProbeVerdict> {
   let api: LocalApi;
   try {
     api = localApi(loadConfig({ dataDir }));
@@ -41,7 +41,7 @@ export async function probeHealth(dataDir: string, timeoutMs: number): Promise<H
 }
 
 /** GET /health once; throws only when the probe itself is broken. */
-export async function askHealth(api: LocalApi, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<HealthVerdict> {
+export async function askHealth(api: LocalApi, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<ProbeVerdict> {
   const where = `GET ${api.url}/health`;
   let status: number;
   try {

@@ -228,10 +228,6 @@ export class Journal {
     return row ? this.withUnwritten(toEntry(row)) : undefined;
   }
 
-  refOf(id: string): string | undefined {
-    return (this.sql.byId.get(id) as Row | undefined)?.ref;
-  }
-
   /** Finished entries changed after seq `after`, oldest change first. */
   since(after: number, limit: number): JournalEntry[] {
     const rows = this.sql.since.all(after, limit) as Row[];

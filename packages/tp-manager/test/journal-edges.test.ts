@@ -44,8 +44,7 @@ describe('Journal edges', () => {
     const journal = new Journal(file, 'run-1');
     expect(journal.begin(cmd('a')).ref).toBe(expected);
     expect(journal.byRef(expected)!.id).toBe('a');
-    expect(journal.refOf('a')).toBe(expected);
-    expect(journal.refOf('unknown')).toBeUndefined();
+    expect(journal.get('a')!.ref).toBe(expected);
     journal.close();
   });
 

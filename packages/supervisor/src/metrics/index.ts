@@ -3,5 +3,5 @@ export { timePayments, responseOutcome, errorOutcome, type TimedPayments } from 
 export { withHealthFacts, type HealthFacts } from './health-facts';
 export { healthStatus, healthHttpStatus, HEALTH_THRESHOLDS, type HealthThresholds, type HealthVerdict } from './health-status';
 export { lastMaintenanceOutcome } from './maintenance-outcome';
-export { metricsHandler, type MetricsSource } from './metrics-route';
+export type { MetricsSource } from './metrics-route';
 export { diskSpace, type DiskSpace } from './disk-space';
