@@ -5,22 +5,25 @@
  * close() clears every timer.
  *
  * framing 'link': the Concert link layer (ENQ/ACK/STX..ETX LRC/EOT), on a serial line, a serial server, or
- * the in-memory link the connector embeds. framing 'raw': V3 TLV over TCP, no framing at all.
+ * the in-memory link the connector embeds. framing 'raw': V3 TLV over TCP, no framing at all, read by
+ * RawRequestReader on the same runner. Line faults are byte filters between the wire and this file
+ * (line-faults.ts): this file only turns requests into answers.
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { realClock } from '@ecr/common';
 import {
   ConcertLink,
-  ETX,
   LinkRunner,
-  STX,
   decodeV2Request,
   decodeV3Request,
   encodeV3Answer,
   parseTlv,
+  readingMachine,
   type LinkEvent,
+  type LinkMachine,
   type LinkOptions,
+  type RunnerClock,
   type TlvField,
   type V2Request,
   type V3Request,
@@ -28,6 +31,8 @@ import {
 import { AnswerLog, type AnswerKind } from './answer-log';
 import { approvedAmountFor, formsNotFor, TIDY_ANSWERS, type AnswerForms } from './answer-forms';
 import { applyBehaviourPatch, NO_FAULTS, type Behaviour, type BehaviourPatch, type Faults, type Outcome } from './behaviour';
+import { IncomingFaults, OutgoingFaults } from './line-faults';
+import { RawRequestReader, type RawReading } from './raw-request-reader';
 import { RequestLog, type Framing, type Protocol, type RequestRecord } from './request-log';
 import { v2AnswerBytes, v3AnswerBytes, type Override, type ShapedAnswer } from './shaped-answer';
 import { newAuthorisationNumber } from './test-card';
@@ -104,12 +109,13 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   private readonly log: RequestLog;
   private readonly answerLog: AnswerLog;
   private readonly linkOptions: Omit<LinkOptions, 'role'>;
-  private readonly rawQuietMs: number;
-  /** epochMs() of the latest bytes on a raw TCP line. */
-  private rawLastByteAt: number | undefined;
-  private readonly rawSettleMs: number;
   /** Framing 'link' only: the Concert link layer and the loop that drives it. */
   private readonly runner: LinkRunner<ConcertLink, LinkEvent> | undefined;
+  /** Framing 'raw' only: the request reader and the same loop, for its quiet-time timer. */
+  private readonly rawReader: RawRequestReader | undefined;
+  private readonly rawRunner: LinkRunner<LinkMachine<RawReading>, RawReading> | undefined;
+  private readonly incoming: IncomingFaults;
+  private readonly outgoing: OutgoingFaults;
   private closed = false;
   /** Raw TCP: whether a cash register is connected (serveTcp keeps it); an answer written with none is lost. */
   peerConnected = true;
@@ -123,14 +129,6 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   /** Answers the customer is still "paying" (delayMs not over): written to the ledger as undelivered on close(). */
   private readonly scheduledLedgers = new Set<LedgerFacts>();
   private readonly counters: LineCounters = { bytesIn: 0, bytesOut: 0, chunksIn: 0, chunksOut: 0 };
-  /** garbageAnswer: the next frame we write goes out with a bad LRC. */
-  private corruptNextFrame = false;
-  /** Where the incoming byte stream is, to find the LRC byte of a frame (nakNext). */
-  private inFrame = false;
-  private lrcNext = false;
-
-  private rawBuffer: Buffer = Buffer.alloc(0);
-  private rawSettleTimer: NodeJS.Timeout | undefined;
   private transactionNumber = 0;
 
   constructor(options: SimulatorOptions) {
@@ -157,18 +155,36 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.log = new RequestLog(options.requestLogPath, (message) => this.emit('warning', message));
     this.answerLog = new AnswerLog(options.answerLogPath, (message) => this.emit('warning', message));
     this.linkOptions = options.link ?? {};
-    this.rawQuietMs = options.rawQuietMs ?? DEFAULT_RAW_QUIET_MS;
-    this.rawSettleMs = options.rawSettleMs ?? DEFAULT_RAW_SETTLE_MS;
+    const faults = (): Faults => this.current.faults;
+    this.incoming = new IncomingFaults(faults, this.framing === 'link');
+    this.outgoing = new OutgoingFaults(faults);
     this.runner =
       this.framing === 'link'
         ? new LinkRunner<ConcertLink, LinkEvent>({
             machine: this.newLink(),
-            write: (bytes) => this.out(this.maybeCorrupt(Buffer.from(bytes))),
+            write: (bytes) => this.out(Buffer.from(bytes)),
             clock: realClock,
             onEvent: (event) => this.onLinkEvent(event),
             afterStep: () => this.flushAnswers(),
           })
         : undefined;
+    this.rawReader =
+      this.framing === 'raw'
+        ? new RawRequestReader({
+            profile: () => this.current.answers.profile,
+            quietMs: options.rawQuietMs ?? DEFAULT_RAW_QUIET_MS,
+            settleMs: options.rawSettleMs ?? DEFAULT_RAW_SETTLE_MS,
+          })
+        : undefined;
+    this.rawRunner = this.rawReader
+      ? new LinkRunner<LinkMachine<RawReading>, RawReading>({
+          machine: readingMachine(this.rawReader),
+          write: () => {},
+          // Epoch time: a request's receivedAt is compared with times taken in other processes.
+          clock: EPOCH_CLOCK,
+          onEvent: (reading) => this.onRawReading(reading),
+        })
+      : undefined;
   }
 
   /** Outcome, delay and faults now in force (a copy). */
@@ -205,9 +221,10 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     if (this.closed || bytes.length === 0) return;
     this.counters.bytesIn += bytes.length;
     this.counters.chunksIn += 1;
-    if (this.current.faults.deaf) return;
-    if (this.runner) this.runner.receive(this.injectNaks(bytes));
-    else this.rawInput(bytes);
+    const heard = this.incoming.filter(bytes);
+    if (!heard) return;
+    this.runner?.receive(heard);
+    this.rawRunner?.receive(heard);
   }
 
   /**
@@ -216,16 +233,16 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
    * connected when it is ready (the issue's late answer after a restart).
    */
   reset(): void {
-    if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
-    this.rawSettleTimer = undefined;
     if (this.sendingLedger) this.ledger(this.sendingLedger, false, 'the connection was replaced while the answer was being sent');
     this.sendingLedger = undefined;
     this.sendingRecord = undefined;
-    this.corruptNextFrame = false;
-    this.inFrame = false;
-    this.lrcNext = false;
-    this.rawBuffer = Buffer.alloc(0);
+    this.incoming.reset();
+    this.outgoing.reset();
     this.runner?.replace(this.newLink());
+    if (this.rawReader && this.rawRunner) {
+      this.rawReader.reset();
+      this.rawRunner.replace(readingMachine(this.rawReader));
+    }
   }
 
   /** Stops every timer; input is ignored from now on. Answers not yet given are written to the ledger as not delivered. */
@@ -276,9 +293,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     if (!runner || this.closed) return;
     while (runner.machine.idle && this.pendingAnswers.length > 0) {
       const { payload, record, ledger } = this.pendingAnswers.shift() as PendingAnswer;
-      const noise = this.current.faults.noiseBeforeAnswer;
-      if (noise) this.out(Buffer.from(noise, 'hex'));
-      this.corruptNextFrame = this.current.faults.garbageAnswer;
+      this.outgoing.answerStarts();
       if (record?.timing) record.timing.answerSentAt = epochMs();
       this.sendingRecord = record;
       this.sendingLedger = ledger;
@@ -287,9 +302,11 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private out(bytes: Buffer): void {
-    this.counters.bytesOut += bytes.length;
-    this.counters.chunksOut += 1;
-    this.emit('output', bytes);
+    for (const write of this.outgoing.filter(bytes)) {
+      this.counters.bytesOut += write.length;
+      this.counters.chunksOut += 1;
+      this.emit('output', write);
+    }
   }
 
   private answerEnded(): void {
@@ -312,37 +329,6 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     });
   }
 
-  /** garbageAnswer: a copy of our frame with a wrong LRC (the link keeps the good one for the resend). */
-  private maybeCorrupt(bytes: Buffer): Buffer {
-    if (!this.corruptNextFrame || bytes.length < 3 || bytes[0] !== STX) return bytes;
-    this.corruptNextFrame = false;
-    const bad = Buffer.from(bytes);
-    bad[bad.length - 1] ^= 0xff;
-    return bad;
-  }
-
-  /** nakNext: spoils the LRC of the next N incoming frames, so the link layer NAKs them as a real terminal would. */
-  private injectNaks(bytes: Buffer): Buffer {
-    let out = bytes;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      if (this.lrcNext) {
-        this.lrcNext = false;
-        this.inFrame = false;
-        if (this.current.faults.nakNext > 0) {
-          this.current.faults.nakNext -= 1;
-          if (out === bytes) out = Buffer.from(bytes);
-          out[i] ^= 0xff;
-        }
-      } else if (b === STX) {
-        this.inFrame = true;
-      } else if (b === ETX && this.inFrame) {
-        this.lrcNext = true;
-      }
-    }
-    return out;
-  }
-
   private onMessage(payload: Buffer): void {
     if (this.protocol === 'concert-v2') {
       const request = decodeV2Request(payload);
@@ -355,65 +341,12 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     else this.onBadV3Request(request.error, parseTlv(payload).fields);
   }
 
-  // ---- raw framing (V3 TLV over TCP)
+  // ---- raw framing (V3 TLV over TCP): raw-request-reader.ts reads, this answers
 
-  /**
-   * Raw TCP has no end-of-message mark. Profile `generic`: a request is taken once its bytes end at a field
-   * boundary, decode, and nothing more came for `rawQuietMs` (an optional tag such as CF may follow in the
-   * next read); bytes that end at a boundary but lack required tags get `rawSettleMs` to complete. CR/LF
-   * right after a request is a broken tag there, as Ingenico terminals and akretion's simulator read it
-   * (its parser takes `\r\n` for a tag and fails on the length): the request is refused with AF=09; CR/LF
-   * arriving on its own is ignored (akretion's simulator gives no answer to it).
-   * Profile `hipay-nepting`: a request is taken only once CR/LF follows it (HiPay "Local API for Nepting"
-   * troubleshooting asks for CR/LF after the payment request); without it, the terminal waits.
-   */
-  private rawInput(bytes: Buffer): void {
-    this.rawLastByteAt = epochMs();
-    if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
-    this.rawSettleTimer = undefined;
-    if (this.current.answers.profile === 'hipay-nepting') {
-      this.rawBuffer = Buffer.concat([this.rawBuffer, bytes]);
-      for (let end = this.rawBuffer.indexOf('\r\n'); end >= 0; end = this.rawBuffer.indexOf('\r\n')) {
-        const message = this.rawBuffer.subarray(0, end);
-        this.rawBuffer = this.rawBuffer.subarray(end + 2);
-        if (message.length > 0) this.rawMessage(message);
-      }
-      return;
-    }
-    if (this.rawBuffer.length === 0 && /^[\r\n]+$/.test(bytes.toString('latin1'))) {
-      this.emit('noise', bytes);
-      return;
-    }
-    this.rawBuffer = Buffer.concat([this.rawBuffer, bytes]);
-    const parsed = parseTlv(this.rawBuffer);
-    if (parsed.status === 'partial') return;
-    if (parsed.status === 'invalid') {
-      this.rawBuffer = Buffer.alloc(0);
-      this.onBadV3Request(`Concert V3 request: ${parsed.error ?? 'not a TLV message'}`, parsed.fields);
-      return;
-    }
-    const request = decodeV3Request(parsed.fields);
-    this.rawSettleTimer = setTimeout(
-      () => {
-        this.rawSettleTimer = undefined;
-        this.rawBuffer = Buffer.alloc(0);
-        if (request.ok) this.onV3Request(request.value);
-        else this.onBadV3Request(request.error, parsed.fields);
-      },
-      request.ok ? this.rawQuietMs : this.rawSettleMs,
-    );
-  }
-
-  /** One request ended by CR/LF (hipay-nepting): taken at once, whole or refused. */
-  private rawMessage(message: Buffer): void {
-    const parsed = parseTlv(message);
-    if (parsed.status !== 'complete') {
-      this.onBadV3Request(`Concert V3 request: ${parsed.error ?? 'cut inside a field before CR/LF'}`, parsed.fields);
-      return;
-    }
-    const request = decodeV3Request(parsed.fields);
-    if (request.ok) this.onV3Request(request.value);
-    else this.onBadV3Request(request.error, parsed.fields);
+  private onRawReading(reading: RawReading): void {
+    if (reading.type === 'noise') this.emit('noise', reading.bytes);
+    else if (reading.type === 'request') this.onV3Request(reading.request, reading.receivedAt);
+    else this.onBadV3Request(reading.error, reading.fields, reading.receivedAt);
   }
 
   // ---- requests and answers
@@ -434,7 +367,8 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.answerLater(delayMs, outcome, forms, build, record);
   }
 
-  private onV3Request(request: V3Request): void {
+  /** receivedAt: raw TCP, when the request's last byte came (the quiet time that follows is the terminal's own). */
+  private onV3Request(request: V3Request, receivedAt?: number): void {
     const immediate = request.answerAtOnce === true;
     const { outcome, answers: forms, delayMs } = this.current;
     const { tagOrder: _order, ...fields } = request;
@@ -445,7 +379,7 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
       fields,
       outcome: immediate ? 'immediate' : outcome,
       ...(!immediate && outcome === 'approve' ? { approvedAmount: approvedAmountFor(forms, request.amount) } : {}),
-    });
+    }, receivedAt);
     if (immediate) {
       this.later(0, [{ payload: encodeV3Answer(v3ImmediateAnswer(request)), record }]);
       return;
@@ -484,8 +418,8 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.later(delayMs, answers, forms.oneWrite);
   }
 
-  private onBadV3Request(error: string, fields: readonly TlvField[]): void {
-    const record = this.onBadRequest(error, Object.fromEntries(fields.map((f) => [f.tag, f.value])));
+  private onBadV3Request(error: string, fields: readonly TlvField[], receivedAt?: number): void {
+    const record = this.onBadRequest(error, Object.fromEntries(fields.map((f) => [f.tag, f.value])), receivedAt);
     // Caisse-AP answers a request it cannot read at once: not done, bad format.
     let payload: Buffer;
     try {
@@ -497,16 +431,17 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
     this.later(0, [{ payload, record }]);
   }
 
-  private onBadRequest(error: string, fields: Record<string, unknown>): RequestRecord {
-    const record = this.record({ fields, outcome: 'bad-request', error });
+  private onBadRequest(error: string, fields: Record<string, unknown>, receivedAt?: number): RequestRecord {
+    const record = this.record({ fields, outcome: 'bad-request', error }, receivedAt);
     this.emit('warning', `request not understood: ${error}`);
     return record;
   }
 
-  private record(entry: Omit<RequestRecord, 'at' | 'protocol' | 'framing' | 'timing'>): RequestRecord {
-    // Raw TCP: when the request's last byte came. The quiet time that follows is the terminal's own way of
-    // finding where a request ends, not the cash register's time (the bench counts it as the terminal's).
-    const receivedAt = this.framing === 'raw' && this.rawLastByteAt !== undefined ? this.rawLastByteAt : epochMs();
+  /**
+   * receivedAt: raw TCP, when the request's last byte came. The quiet time that follows is the terminal's own
+   * way of finding where a request ends, not the cash register's time (the bench counts it as the terminal's).
+   */
+  private record(entry: Omit<RequestRecord, 'at' | 'protocol' | 'framing' | 'timing'>, receivedAt = epochMs()): RequestRecord {
     const record: RequestRecord = { at: new Date().toISOString(), protocol: this.protocol, framing: this.framing, ...entry, timing: { receivedAt } };
     if (record.reference === undefined) delete record.reference;
     this.log.add(record);
@@ -544,9 +479,8 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
 
   private clearTimers(): void {
     this.runner?.stop();
-    if (this.rawSettleTimer) clearTimeout(this.rawSettleTimer);
+    this.rawRunner?.stop();
     for (const timer of this.answerTimers) clearTimeout(timer);
-    this.rawSettleTimer = undefined;
     this.answerTimers.clear();
   }
 }
@@ -555,4 +489,6 @@ export class TerminalSimulator extends EventEmitter<SimulatorEvents> {
 function epochMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+const EPOCH_CLOCK: RunnerClock = { now: epochMs, schedule: realClock.schedule };
 
