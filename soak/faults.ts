@@ -3,6 +3,7 @@
  * answer forms and outcomes (each cites its source in packages/terminal-simulator/README.md); process and
  * line faults are played by the soak itself; HiPay down is the sandbox's `unavailable` fault.
  */
+import { NO_FAULTS, TIDY_ANSWERS } from '@ecr/terminal-simulator';
 export type FaultName =
   | 'none'
   | 'decline'
@@ -43,11 +44,16 @@ export function drawFault(random: () => number): FaultName {
   return 'none';
 }
 
-export const TIDY_TERMINAL = {
-  outcome: 'approve',
-  delayMs: 300,
-  faults: { deaf: false, nakNext: 0, garbageAnswer: false, noiseBeforeAnswer: '' },
-};
+export const TIDY_TERMINAL = { outcome: 'approve', delayMs: 300, faults: { ...NO_FAULTS } };
+
+/**
+ * The simulator's tidy answer forms, less the two it takes at start only: the profile (a start option, the
+ * connector's TERMINAL_PROFILE must match it) and the card number (the soak follows the test card).
+ */
+function tidyAnswers(): Record<string, unknown> {
+  const { profile: _profile, cardNumber: _cardNumber, ...forms } = TIDY_ANSWERS;
+  return { ...forms };
+}
 
 /** What the simulator is told for this payment (always from the tidy terminal, so nothing leaks from the last one). */
 export function terminalBehaviour(
@@ -56,19 +62,7 @@ export function terminalBehaviour(
   random: () => number,
   lateDelayMs: number,
 ): Record<string, unknown> {
-  const answers: Record<string, unknown> = {
-    answerReference: 'echo',
-    reportPadding: 'spaces',
-    ticketForm: 'codec',
-    reasonText: '',
-    cfSeparator: '',
-    approvedAmount: null,
-    partialPercent: 100,
-    abandonAmount: 'echo',
-    repeatAnswer: false,
-    extraAnswer: null,
-    oneWrite: false,
-  };
+  const answers = tidyAnswers();
   const behaviour: Record<string, unknown> = { ...TIDY_TERMINAL, answers };
   const v3 = protocol === 'concert-v3';
   switch (fault) {
