@@ -15,8 +15,8 @@ function recordWaits(c: Core): { payment: number[]; calls: { type: string; timeo
   const waits = { payment: [] as number[], calls: [] as { type: string; timeoutMs: number | undefined }[] };
   const payment = c.tp.payment.bind(c.tp);
   const call = c.tp.call.bind(c.tp);
-  c.tp.payment = (body: PaymentBody, waitMs: number) => {
-    waits.payment.push(waitMs);
+  c.tp.payment = (body: PaymentBody, ...rest: unknown[]) => {
+    waits.payment.push(rest[0] as number);
     return payment(body);
   };
   c.tp.call = (body, timeoutMs?: number) => {
@@ -217,8 +217,8 @@ describe("the kiosk's answer from the terminal's result", () => {
   test('paid: the outbox asked to deliver it now, within HIPAY_TIMEOUT_MS; its false is the kiosk\'s notificationHipaySent (money rule 5)', async () => {
     const c = core();
     const asked: [string, number][] = [];
-    c.delivery.deliverNow = async (orderId: string, boundMs: number) => {
-      asked.push([orderId, boundMs]);
+    c.delivery.deliverNow = async (...args: unknown[]) => {
+      asked.push(args as [string, number]);
       return false;
     };
     const paying = c.connector.order(order('H1', 100));
@@ -249,7 +249,7 @@ describe('GET /order and a repeated POST /order read notificationHipaySent from 
   test('pending at HiPay: false on both; delivered: true on both', async () => {
     const c = core();
     let state: 'pending' | 'delivered' = 'pending';
-    c.delivery.status = () => ({ state, attempts: 1 });
+    Object.assign(c.delivery, { status: () => ({ state, attempts: 1 }) });
     await paid(c, 'G1');
     expect((await c.connector.getOrder('G1')).response).toMatchObject({ status: 'Success', notificationHipaySent: false });
     expect(await c.connector.order(order('G1', 100))).toMatchObject({ status: 'Success', notificationHipaySent: false });
