@@ -8,6 +8,12 @@ import { waitUntil } from '../../test-support/net';
 type Answer = { status: string; notificationHipaySent: boolean; receipt: Record<string, string> | null };
 type Stored = Answer & { hipay?: { state: string; lastError?: string; attempts: number; nextAttemptAt?: string } };
 
+/** One sample's value from GET /metrics (Prometheus text format), e.g. sample(text, 'ecr_hipay_outbox_orders{state="pending"}'). */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 describe('orders delivered to HiPay', () => {
   let connector: ConnectorUnderTest;
 
@@ -103,7 +109,7 @@ describe('orders delivered to HiPay', () => {
     expect(received!.fields.basket ?? '[]').toBe('[]');
   });
 
-  test('HiPay down during the payment: false; HiPay back, with a supervisor restart in between: delivered exactly once', async () => {
+  test('money rule 5: HiPay down during the payment: false; HiPay back, with a supervisor restart in between: delivered exactly once', async () => {
     await connector.stopSandbox();
     const answer = await connector.post('/order', { amount: 990, orderId: 'Order_hipay_down' });
     const [paid] = answer.body as Answer[];
@@ -121,8 +127,18 @@ describe('orders delivered to HiPay', () => {
       return s?.hipay?.state === 'delivered' ? s : undefined;
     }, 10_000, 'GET /order to say delivered');
     expect(delivered.notificationHipaySent).toBe(true);
-    await new Promise((r) => setTimeout(r, 2000)); // time for a wrong second try to show
+    // The outbox has moved on: the try that delivered it is counted (metrics are told at the end of each try)
+    // and nothing is pending. One try per order runs at a time and a later one reads the row as delivered
+    // before posting, so from here no second POST of this order can come: the sandbox's count is final.
+    await waitUntil(async () => {
+      const metrics = (await connector.get('/metrics')).text;
+      return (sample(metrics, 'ecr_hipay_deliveries_total{result="delivered"}') ?? 0) >= 1 && sample(metrics, 'ecr_hipay_outbox_orders{state="pending"}') === 0
+        ? true
+        : undefined;
+    }, 10_000, 'the delivering try counted and the outbox idle on GET /metrics');
+    // money rule 5: sent once (the sandbox's duplicate-post count sees a second POST; its order rows do not)
     expect(connector.sandbox.stats()).toMatchObject({ ordersStored: 1, duplicatePosts: 0 });
+    expect(connector.sandbox.orders().find((o) => o.orderid === 'Order_hipay_down')!.duplicatePosts).toBe(0);
   }, 60_000);
 
   test('HiPay slow past the bound but storing the order: after the lookup, no second order', async () => {
