@@ -178,6 +178,18 @@ describe('a command and its reply', () => {
 });
 
 describe('the heartbeat', () => {
+  test('with the default settings: up at the first answer, and a command without a wait of its own gets its reply', async () => {
+    const r = await router();
+    client = new TpManagerClient({ endpoint }, logger);
+    const up = new Promise<void>((resolve) => client!.once('up', resolve));
+    client.startHeartbeat();
+    await up;
+    const calling = client.call({ type: 'version' });
+    await until(() => r.commands('version').length === 1, 'the command');
+    await r.answerVersion(r.commands('version')[0]!);
+    expect(await calling).toMatchObject({ type: 'version', version: '2.0.0' });
+  });
+
   test("up at the first answer, with tp-manager's state; each ping waits at least 1 s for its answer", async () => {
     const r = await router();
     r.pingDelayMs = 400; // longer than the heartbeat interval, shorter than a ping's wait
@@ -256,6 +268,7 @@ describe('a payment (money rules 1 and 2)', () => {
     const [p] = r.commands('payment');
     await r.reply(p!.identity, { id: p!.cmd.id, ok: false, code: 'busy', message: 'busy' });
     expect((await paying).value).toMatchObject({ ok: false, code: 'busy' });
+    expect(c.listenerCount('up')).toBe(0); // the wait for a first sight left nothing listening
   });
 
   test('tp-manager noticed down during the payment: outcome-unknown at once, and nothing is left listening', async () => {
