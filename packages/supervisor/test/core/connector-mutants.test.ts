@@ -68,6 +68,20 @@ describe('the payment sent to tp-manager (money rule 2, 4)', () => {
   });
 });
 
+describe('one orderId, one order: what the refusal names (money rule 2)', () => {
+  test('paid in part, then asked again with another amount: 409 saying it was already paid in part; the terminal not asked', async () => {
+    const c = core();
+    const paying = c.connector.order(order('Q1', 100));
+    await until(() => c.tp.paymentOpen);
+    c.tp.answer({ outcome: 'approved', amount: 60 });
+    await paying;
+    const { error } = await settle(c.connector.order(order('Q1', 200)));
+    expect(error!.code).toBe('in-progress');
+    expect(error!.message).toBe('order Q1 was already paid (in part): 1.00 EUR; this request asks 2.00 EUR. Use a new orderId for a new payment');
+    expect(c.tp.payments).toHaveLength(1);
+  });
+});
+
 describe('a reply lost after a restart: the journal asked, and waited for up to the deadline (money rule 1)', () => {
   /** A payment whose wait was ended by a restart while its journal entry stays pending (the new process runs it). */
   async function restartedPending(paymentTimeoutMs = 60_000) {
