@@ -167,7 +167,9 @@ describe("HiPay's transaction in every documented form", () => {
   });
 
   test('no transaction without a reference made only of digits', () => {
-    for (const transactionReference of ['80000x', 'x80000', '', true, null, undefined]) expect(parseTransaction({ transactionReference, state: 'completed' })).toBeUndefined();
+    for (const transactionReference of ['80000x', 'x80000', '', true, null, undefined, ['800000000001']]) {
+      expect(parseTransaction({ transactionReference, state: 'completed' })).toBeUndefined();
+    }
     expect(parseTransaction(null)).toBeUndefined();
     expect(parseTransaction('800000000001')).toBeUndefined();
   });
