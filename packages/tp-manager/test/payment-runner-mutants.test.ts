@@ -194,6 +194,54 @@ describe('PaymentRunner: the edges the mutation run found', () => {
     expect(logs.at('warn')).toContain('late terminal answer recorded orderId=Order_a outcome=approved');
   });
 
+  test('money rule 3: a late answer carrying an older payment\'s reference during a new payment settles the older one only', async () => {
+    fakeClock();
+    const r = runner();
+    const timedOut = r.pay(command('a', 1000));
+    await turn();
+    jest.advanceTimersByTime(1000);
+    expect((await timedOut).result).toMatchObject({ connectorCode: 'terminal-timeout' });
+    const paying = r.pay(command('b', 60_000, 500));
+    await turn();
+    driver.answer(driver.sent[0]!.reference, approved(899));
+    expect(journal.get('a')!.result).toMatchObject({ outcome: 'approved', amount: 899 });
+    expect(journal.get('b')!.state).toBe('pending');
+    expect(r.busy).toBe(true);
+    driver.answer(driver.sent[1]!.reference, declined(500));
+    expect((await paying).result).toMatchObject({ outcome: 'declined', amount: 500 });
+  });
+
+  test('money rule 1: a line that drops twice and comes back before the grace ends is no "line lost", however long the payment then takes', async () => {
+    fakeClock();
+    const r = runner({ lineLostGraceMs: 100 });
+    const paying = r.pay(command('a', 60_000));
+    await turn();
+    line.set('disconnected');
+    jest.advanceTimersByTime(40);
+    line.set('disconnected'); // said twice by the transport: still the one grace
+    jest.advanceTimersByTime(40);
+    line.set('connected');
+    jest.advanceTimersByTime(1000); // far past both graces
+    driver.answer(driver.sent[0]!.reference, approved());
+    expect((await paying).result).toMatchObject({ outcome: 'approved', amount: 899 });
+    expect(r.busy).toBe(false);
+  });
+
+  test('money rule 2: after a lost line the terminal is busy until the payment\'s own time-out, and free from that very moment', async () => {
+    fakeClock();
+    const r = runner({ lineLostGraceMs: 100 });
+    const lost = r.pay(command('a', 1000));
+    await turn();
+    line.set('disconnected');
+    jest.advanceTimersByTime(100);
+    expect((await lost).result).toMatchObject({ connectorCode: 'line-lost' });
+    line.set('connected');
+    jest.advanceTimersByTime(899);
+    expect(r.busy).toBe(true);
+    jest.advanceTimersByTime(1);
+    expect(r.busy).toBe(false);
+  });
+
   test('money rule 3: an answer for a payment an earlier run left pending is recorded, even before it is closed as interrupted', async () => {
     const { ref } = journal.begin({ id: 'a', orderId: 'Order_a', amount: 899, currencyNumeric: '978' });
     journal.close();
