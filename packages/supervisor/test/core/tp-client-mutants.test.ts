@@ -217,6 +217,35 @@ describe('the heartbeat', () => {
     expect(states).toEqual([]);
   });
 
+  test("a ping answered with another type (ok): alive, but that is no state of tp-manager's", async () => {
+    const r = await router();
+    r.answerPings = false;
+    const c = newClient();
+    const states: unknown[] = [];
+    c.on('state', (s) => states.push(s));
+    c.startHeartbeat();
+    await until(() => r.commands('ping').length === 1, 'the first ping');
+    const [ping] = r.commands('ping');
+    const up = new Promise<void>((resolve) => c.once('up', resolve));
+    await r.reply(ping!.identity, { id: ping!.cmd.id, ok: true, type: 'version', version: '2.0.0' });
+    await up;
+    expect(states).toEqual([]);
+  });
+
+  test("'up' is told once while tp-manager keeps answering, not at every ping", async () => {
+    const r = await router();
+    const c = newClient();
+    let ups = 0;
+    c.on('up', () => {
+      ups += 1;
+    });
+    const states: unknown[] = [];
+    c.on('state', (s) => states.push(s));
+    c.startHeartbeat();
+    await until(() => states.length >= 4, 'four answered pings');
+    expect(ups).toBe(1);
+  });
+
   test('down after heartbeatMisses unanswered pings in a row, not before, with the reason; up again when it answers', async () => {
     const r = await router();
     const c = await upClient({ heartbeatMisses: 2 });
