@@ -233,7 +233,7 @@ describe('the heartbeat', () => {
   });
 
   test("'up' is told once while tp-manager keeps answering, not at every ping", async () => {
-    const r = await router();
+    await router();
     const c = newClient();
     let ups = 0;
     c.on('up', () => {
