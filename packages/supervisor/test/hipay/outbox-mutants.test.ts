@@ -230,6 +230,7 @@ describe('one try', () => {
     hipay.lookupAnswers.push({ kind: 'found', transaction: tx('800000000007') });
     expect(await outbox.deliverNow('M7', 3000)).toBe(true);
     expect(outbox.status('M7')).toEqual({ state: 'delivered', attempts: 4, transactionReference: '800000000007' });
+    expect(logger.at('info')).toEqual(['HiPay has order M7: transaction 800000000007 (completed, attempt 4, confirmed by lookup)']);
     expect(hipay.posts).toHaveLength(1);
     expect(tries).toEqual(['held', 'held', 'held', 'delivered']);
   });
@@ -267,12 +268,15 @@ describe('one try', () => {
     expect(outbox.status('M10')).toMatchObject({ state: 'delivered' });
   });
 
-  test('the back-off in the log: milliseconds, then seconds with one decimal under 10 s, whole seconds above', async () => {
-    const { hipay, outbox, logger } = setup({ backoff: { baseMs: 999, capMs: 60_000 } });
+  test.each([
+    [999, 60_000, ['999 ms', '2.0 s', '4.0 s', '8.0 s', '16 s']],
+    [1000, 10_000, ['1.0 s', '2.0 s', '4.0 s', '8.0 s', '10 s']],
+  ])('the back-off in the log (base %i ms): milliseconds under 1 s, one decimal under 10 s, whole seconds from 10 s', async (baseMs, capMs, shown) => {
+    const { hipay, outbox, logger } = setup({ backoff: { baseMs, capMs } });
     outbox.add(paidOrder('M11'));
     for (let i = 0; i < 5; i++) hipay.postAnswers.push({ kind: 'retryable', reason: 'r', outcomeUnknown: false });
     for (let i = 0; i < 5; i++) await outbox.deliverNow('M11', 3000);
-    expect(logger.at('warn').map((l) => l.replace(/^.*next try in /, ''))).toEqual(['999 ms', '2.0 s', '4.0 s', '8.0 s', '16 s']);
+    expect(logger.at('warn').map((l) => l.replace(/^.*next try in /, ''))).toEqual(shown);
   });
 
   test('status: a new order is due at once and has no error yet; an order never added has none', async () => {
@@ -303,6 +307,41 @@ describe('deliverNow, bounded (inside POST /order)', () => {
     hipay.postAnswers.push(untilAborted(unknown('HiPay unreachable at http://h: gave up waiting (delivery bound reached or outbox stopping) (ERR_CANCELED)')));
     expect(await outbox.deliverNow('B1', 50)).toBe(false);
     expect(outbox.status('B1')).toMatchObject({ state: 'pending', lastError: expect.stringContaining('gave up waiting') });
+  });
+
+  test('HiPay silent on the lookup before a resend, or on the lookup of a held order: aborted at the bound too', async () => {
+    const { hipay, outbox } = setup();
+    outbox.add({ ...paidOrder('B3'), lookupFirst: true });
+    hipay.lookupAnswers.push(untilAborted<FindTransactionResult>({ kind: 'retryable', reason: 'gave up' }));
+    expect(await outbox.deliverNow('B3', 50)).toBe(false);
+    expect(outbox.status('B3')).toMatchObject({ state: 'pending', lastError: 'lookup before resending: gave up' });
+
+    outbox.add(paidOrder('B4'));
+    hipay.postAnswers.push({ kind: 'held', reason: 'held' });
+    await outbox.deliverNow('B4', 3000);
+    hipay.lookupAnswers.push(untilAborted<FindTransactionResult>({ kind: 'retryable', reason: 'gave up' }));
+    expect(await outbox.deliverNow('B4', 50)).toBe(false);
+    expect(outbox.status('B4')).toMatchObject({ state: 'pending', lastError: 'HiPay said it has order B4 but its lookup failed: gave up' });
+    expect(hipay.posts).toHaveLength(1);
+  });
+
+  test('stop() waits for a try of deliverNow in flight: its result is written before stop() returns', async () => {
+    const { hipay, outbox } = setup();
+    outbox.add(paidOrder('B5'));
+    const post = held<CreateOrderResult>();
+    hipay.postAnswers.push(post.answer);
+    const delivering = outbox.deliverNow('B5', 5000);
+    await waitFor('the POST', () => hipay.posts.length === 1);
+    let stopped = false;
+    const stopping = outbox.stop().then(() => {
+      stopped = true;
+    });
+    for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    post.resolve(delivered());
+    await stopping;
+    expect(outbox.status('B5')).toMatchObject({ state: 'delivered' });
+    expect(await delivering).toBe(true);
   });
 
   test('a second deliverNow while a try runs: no second try; its own bound gives false, the try goes on', async () => {
@@ -364,6 +403,47 @@ describe('the background loop', () => {
     await waitFor('the order tried at the next idle poll', () => outbox.status('L2')?.state === 'delivered', 3000);
   });
 
+  test('the idle poll given (idlePollMs) is the longest sleep, whatever the back-off cap', async () => {
+    const { hipay, outbox, clock } = setup({ idlePollMs: 20, backoff: { baseMs: 50, capMs: 5000 } });
+    outbox.add(paidOrder('L5'));
+    hipay.postAnswers.push({ kind: 'retryable', reason: 'r', outcomeUnknown: false });
+    await outbox.deliverNow('L5', 3000);
+    clock.t -= 60 * 60_000;
+    hipay.postAnswers.push(delivered());
+    const reads = clock.reads;
+    outbox.start();
+    await waitFor('the first pass of the loop', () => clock.reads >= reads + 2);
+    clock.t = T0 + 50;
+    await waitFor('the order tried at the next idle poll', () => outbox.status('L5')?.state === 'delivered', 3000);
+  });
+
+  test('stop() in the middle of a batch: the orders after the one cut short are not tried', async () => {
+    const { hipay, outbox } = setup({ idlePollMs: 60_000 });
+    outbox.add(paidOrder('L6'));
+    outbox.add(paidOrder('L7'));
+    hipay.postAnswers.push(untilAborted(unknown('gave up')));
+    outbox.start();
+    await waitFor('the first POST of the batch', () => hipay.posts.length === 1);
+    await outbox.stop();
+    expect(hipay.posts.map((f) => f.orderid)).toEqual(['L6']);
+    expect(outbox.status('L7')).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
+  test('the loop does not wait for an order deliverNow is trying: the next due order is tried meanwhile', async () => {
+    const { hipay, outbox } = setup({ idlePollMs: 60_000 });
+    outbox.add(paidOrder('L8'));
+    outbox.add(paidOrder('L9'));
+    const post = held<CreateOrderResult>();
+    hipay.postAnswers.push(post.answer, delivered('800000000002'));
+    const delivering = outbox.deliverNow('L8', 5000);
+    await waitFor('the POST of L8', () => hipay.posts.length === 1);
+    outbox.start();
+    await waitFor('L9 delivered by the loop while L8 waits', () => outbox.status('L9')?.state === 'delivered', 3000);
+    expect(hipay.posts.map((f) => f.orderid)).toEqual(['L8', 'L9']);
+    post.resolve(delivered());
+    expect(await delivering).toBe(true);
+  });
+
   test('an order added while the loop runs is delivered by it, without deliverNow', async () => {
     const { hipay, outbox } = setup({ idlePollMs: 60_000 });
     outbox.start();
@@ -384,7 +464,7 @@ describe('the background loop', () => {
   });
 
   test('retryRefused() puts refused orders back, looked up first, and says how many', async () => {
-    const { hipay, outbox } = setup({ idlePollMs: 60_000 });
+    const { hipay, outbox, logger } = setup({ idlePollMs: 60_000 });
     outbox.add(paidOrder('R1'));
     hipay.postAnswers.push({ kind: 'refused', reason: 'HiPay answered HTTP 401: 1000001 Incorrect Credentials' });
     await outbox.deliverNow('R1', 3000);
@@ -394,6 +474,7 @@ describe('the background loop', () => {
     await waitFor('delivered after the retry', () => outbox.status('R1')?.state === 'delivered', 3000);
     expect(hipay.posts).toHaveLength(1);
     expect(outbox.retryRefused()).toBe(0);
+    expect(logger.at('info').filter((l) => l.startsWith('HiPay outbox:'))).toEqual(['HiPay outbox: 1 refused order(s) queued again']);
   });
 
   test('counts: pending, refused and delivered, with ages by the outbox clock', async () => {
