@@ -81,6 +81,7 @@ describe('money rule 5: only a configuration code is a refusal', () => {
     ['a code with letters', { code: '1000001x', message: 'm' }],
     ['a code with a prefix', { code: 'x1000001', message: 'm' }],
     ['a code of another type', { code: true, message: 'm' }],
+    ['a code in a list', { code: [1000001], message: 'm' }],
     ['an array', [{ code: 1000001 }]],
     ['null', null],
     ['a bare number', 1000001],
@@ -98,6 +99,9 @@ describe("reading HiPay's error body", () => {
     expect(errorBody({ code: '3010004', message: 'Duplicate Order', description: 'd' })).toEqual({ code: 3010004, message: 'Duplicate Order', description: 'd' });
     expect(errorBody({ code: 3010004, message: 7, description: 8 })).toEqual({ code: 3010004, message: undefined, description: undefined });
     expect(errorBody({ message: 'm' })).toEqual({ code: undefined, message: 'm', description: undefined });
+    // Only a code made of digits alone is one: no NaN code in the operator's line.
+    expect(errorBody({ code: '1000001x', message: 'm' })).toStrictEqual({ code: undefined, message: 'm', description: undefined });
+    expect(errorBody({ code: 'x1000001', message: 'm' })).toStrictEqual({ code: undefined, message: 'm', description: undefined });
   });
 
   test('not an error body: no code and no message, an array, null, text', () => {
@@ -164,6 +168,7 @@ describe("HiPay's transaction in every documented form", () => {
     });
     expect(parseTransaction({ transactionReference: '800000000001', status: 'x118' })!.status).toBeUndefined();
     expect(parseTransaction({ transactionReference: '800000000001', status: null })!.status).toBeUndefined();
+    expect(parseTransaction({ transactionReference: '800000000001', status: ['118'] })!.status).toBeUndefined();
   });
 
   test('no transaction without a reference made only of digits', () => {
@@ -178,11 +183,15 @@ describe("HiPay's transaction in every documented form", () => {
     const tx = (ref: string) => ({ transactionReference: ref, state: 'completed' });
     const list = parseTransactionList({ transaction: { '10': tx('10'), '2': tx('2'), '1': tx('1') } });
     expect(list.map((t) => t.transactionReference)).toEqual(['1', '2', '10']);
+    // An index spelt with a leading zero still sorts as its number.
+    const padded = parseTransactionList({ transaction: { '2': tx('2'), '01': tx('1') } });
+    expect(padded.map((t) => t.transactionReference)).toEqual(['1', '2']);
   });
 
   test('an object with one key that is not an index is one transaction, not a list; an empty one is none', () => {
     expect(parseTransactionList({ transaction: { '0': { transactionReference: '1', state: 'completed' }, x: 1 } })).toEqual([]);
     expect(parseTransactionList({ transaction: { '0x': { transactionReference: '1' } } })).toEqual([]);
+    expect(parseTransactionList({ transaction: { x0: { transactionReference: '1' } } })).toEqual([]);
     expect(parseTransactionList({ transaction: {} })).toEqual([]);
     expect(parseTransactionList({})).toEqual([]);
     expect(parseTransactionList(null)).toEqual([]);
@@ -190,6 +199,7 @@ describe("HiPay's transaction in every documented form", () => {
 
   test('a bare array of transactions, and a "transaction" key inside an array is not looked for', () => {
     const tx = { transactionReference: '5', state: 'completed' };
-    expect(parseTransactionList([tx, { state: 'x' }])).toEqual([{ transactionReference: '5', state: 'completed', status: undefined, message: undefined }]);
+    // toStrictEqual: toEqual would let an undefined item through.
+    expect(parseTransactionList([tx, { state: 'x' }])).toStrictEqual([{ transactionReference: '5', state: 'completed', status: undefined, message: undefined }]);
   });
 });
