@@ -173,6 +173,25 @@ describe('a reply lost after a restart: the journal asked, and waited for up to 
     expect((await c.connector.getOrder('L3')).state).toBe('in-progress');
   });
 
+  test("money rule 3: the journal's answer to this attempt changes nothing (an earlier attempt was approved meanwhile): 599, not that attempt's Success", async () => {
+    const c = core();
+    const first = c.connector.order(order('L5', 100));
+    await until(() => c.tp.paymentOpen);
+    c.tp.answer({ outcome: 'declined' });
+    await first;
+    const firstId = c.tp.payments[0]!.id;
+    const paying = settle(c.connector.order(order('L5', 100)));
+    await until(() => c.tp.paymentOpen);
+    // The first attempt's late approval arrives (journal sync), and this attempt ends declined, its reply lost.
+    c.recorder.record(c.tp.finishInJournal({ outcome: 'approved' }, firstId));
+    c.tp.finishInJournal({ outcome: 'declined' });
+    c.tp.failWait(new ConnectorError('outcome-unknown', 'no answer from tp-manager within 70 s'));
+    const { error, value } = await paying;
+    expect(value).toBeUndefined();
+    expect(error!.code).toBe('outcome-unknown');
+    expect((await c.connector.getOrder('L5')).response).toMatchObject({ status: 'Success' });
+  });
+
   test('the journal cannot be asked (tp-manager gone): 599 naming why', async () => {
     const c = core();
     const paying = settle(c.connector.order(order('L4', 100)));
@@ -242,6 +261,20 @@ describe("the kiosk's answer from the terminal's result", () => {
     expect(asked).toEqual([['H1', 100]]);
   });
 
+  test('declined: the outbox is not asked, notificationHipaySent false', async () => {
+    const c = core();
+    const asked: unknown[] = [];
+    c.delivery.deliverNow = async (...args: unknown[]) => {
+      asked.push(args);
+      return true;
+    };
+    const paying = c.connector.order(order('H3', 100));
+    await until(() => c.tp.paymentOpen);
+    c.tp.answer({ outcome: 'declined' });
+    expect(await paying).toMatchObject({ status: 'Failure', notificationHipaySent: false });
+    expect(asked).toEqual([]);
+  });
+
   test('the outbox failing to deliver now: Success all the same, notificationHipaySent false (money rule 1)', async () => {
     const c = core();
     c.delivery.deliverNow = () => Promise.reject(new Error('database is locked'));
@@ -308,6 +341,22 @@ describe('GET /order and a repeated POST /order read notificationHipaySent from 
     expect(c.tp.calls.some((b) => b.type === 'ping')).toBe(false);
   });
 
+  test('this payment recorded, its answer not given yet (HiPay being told): no display asked', async () => {
+    const c = core();
+    c.tp.replies.ping = (body) => ({ id: body.id!, ok: true, type: 'ping', link: 'connected', busy: true, journalId: 'j', unattributed: 0, display: 'INSERT CARD' });
+    let release!: (ok: boolean) => void;
+    c.delivery.deliverNow = () => new Promise<boolean>((resolve) => (release = resolve));
+    const paying = c.connector.order(order('G6', 100));
+    await until(() => c.tp.paymentOpen);
+    c.tp.answer();
+    await until(() => release !== undefined, 'the outbox asked');
+    expect(c.connector.paymentInProgress).toBe(true);
+    expect(await c.connector.getOrder('G6')).not.toHaveProperty('display');
+    expect(c.tp.calls.some((b) => b.type === 'ping')).toBe(false);
+    release(true);
+    await paying;
+  });
+
   test('no display reported: none in the answer', async () => {
     const c = core();
     const paying = c.connector.order(order('G5', 100));
@@ -332,6 +381,19 @@ describe('/cancel where the protocol can abort (money rule 1: the terminal decid
     c.tp.answer({ outcome: 'abandoned', reason: 'aborted' });
     expect(await cancelling).toEqual([expect.objectContaining({ orderId: 'X1', status: 'Failure', error: 'payment abandoned: aborted' })]);
     await paying;
+  });
+
+  test("the abort came too late, the terminal approved: /cancel gives the running payment's own answer, HiPay told", async () => {
+    const c = core();
+    const paying = c.connector.order(order('X6', 500));
+    await until(() => c.tp.paymentOpen);
+    const entry = c.tp.finishInJournal({ outcome: 'approved' });
+    c.tp.replies.cancel = cancelled(entry);
+    const cancelling = c.connector.cancel();
+    await until(() => c.tp.calls.some((b) => b.type === 'cancel'));
+    c.tp.answer({ outcome: 'approved' });
+    expect(await cancelling).toEqual([expect.objectContaining({ orderId: 'X6', status: 'Success', notificationHipaySent: true })]);
+    expect(await paying).toMatchObject({ status: 'Success', notificationHipaySent: true });
   });
 
   test("the abort ended a payment this supervisor is not waiting for: it is recorded, and its answer is the cancel's", async () => {
