@@ -4,15 +4,10 @@
  */
 import { ConnectorUnderTest, seedOrder } from '../../test-support/connector';
 import { waitUntil } from '../../test-support/net';
+import { sample } from '../../test-support/metrics-text';
 
 type Answer = { status: string; notificationHipaySent: boolean; receipt: Record<string, string> | null };
 type Stored = Answer & { hipay?: { state: string; lastError?: string; attempts: number; nextAttemptAt?: string } };
-
-/** One sample's value from GET /metrics (Prometheus text format), e.g. sample(text, 'ecr_hipay_outbox_orders{state="pending"}'). */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('orders delivered to HiPay', () => {
   let connector: ConnectorUnderTest;
@@ -177,7 +172,14 @@ describe('wrong HiPay credentials', () => {
     const stored = ((await connector.get('/order/Order_hipay_refused')).body as Stored[])[0]!;
     expect(stored.hipay).toMatchObject({ state: 'refused' });
     expect(stored.hipay!.lastError).toMatch(/1000001|credential/i);
-    await new Promise((r) => setTimeout(r, 3000));
+    // HiPay not hammered: the try that met the refusal is counted and nothing is left pending, so no other try
+    // of this order is planned (a refusal is never retried); the sandbox's POST count is final from here.
+    await waitUntil(async () => {
+      const metrics = (await connector.get('/metrics')).text;
+      return sample(metrics, 'ecr_hipay_outbox_orders{state="refused"}') === 1 && sample(metrics, 'ecr_hipay_outbox_orders{state="pending"}') === 0
+        ? true
+        : undefined;
+    }, 10_000, 'the refused order counted and nothing pending on GET /metrics');
     expect(connector.sandbox.stats().postsReceived).toBe(1);
     const lines = connector.process('supervisor').output().split('\n').filter((l) => /HiPay refused order Order_hipay_refused/.test(l));
     expect(lines).toHaveLength(1);

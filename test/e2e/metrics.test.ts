@@ -9,13 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConnectorUnderTest, LOGIN, PASSWORD } from '../../test-support/connector';
 import { waitUntil } from '../../test-support/net';
+import { sample } from '../../test-support/metrics-text';
 import { REPO_ROOT } from '../../test-support/processes';
-
-/** One sample's value from the Prometheus text format, e.g. sample(text, 'ecr_payments_total{outcome="success"}'). */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 interface Health {
   status: string;

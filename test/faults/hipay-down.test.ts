@@ -5,6 +5,7 @@
 import { ConnectorUnderTest } from '../../test-support/connector';
 import { reportCounts, type TrackedOrder } from '../../test-support/fault-counts';
 import { storedOrder, type OrderAnswer } from '../../test-support/kiosk-checks';
+import { sample } from '../../test-support/metrics-text';
 import { waitUntil } from '../../test-support/net';
 
 describe('HiPay down for the whole run', () => {
@@ -42,7 +43,14 @@ describe('HiPay down for the whole run', () => {
       'every order to be delivered to HiPay',
     );
     for (const order of orders) expect((await storedOrder(connector, order.orderId))!.notificationHipaySent).toBe(true);
-    await new Promise((r) => setTimeout(r, 2000)); // time for a wrong second post to show
+    // The outbox has moved on: the delivering tries are counted and nothing is pending, so no second POST of
+    // these orders can come (a later try reads the row as delivered before posting): the count is final.
+    await waitUntil(async () => {
+      const metrics = (await connector.get('/metrics')).text;
+      return (sample(metrics, 'ecr_hipay_deliveries_total{result="delivered"}') ?? 0) >= orders.length && sample(metrics, 'ecr_hipay_outbox_orders{state="pending"}') === 0
+        ? true
+        : undefined;
+    }, 10_000, 'the delivering tries counted and nothing pending on GET /metrics');
     expect(connector.sandbox.stats()).toMatchObject({ ordersStored: orders.length, duplicatePosts: 0 });
     const back = await reportCounts('HiPay back', connector, orders);
     expect(back).toEqual({ paymentsMade: 4, resultsRecorded: 4, deliveredToHipay: 4, duplicates: 0 });
