@@ -84,8 +84,8 @@ describe('the terminal line pulled and plugged back', () => {
     try {
       await waitForTerminalRequest(connector, waiting.amount);
       await connector.pullLine();
-      await new Promise((r) => setTimeout(r, 1500)); // tp-manager has seen the line drop
-      expect(await checkCr(connector)).toBe('3');
+      // As soon as tp-manager has seen the line drop (the payment is still open: its answer cannot come).
+      await waitForCr(connector, '3', 6_000);
     } finally {
       await connector.get('/cancel');
       await paying;
