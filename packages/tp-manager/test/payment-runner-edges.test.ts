@@ -4,41 +4,14 @@
  * took the request is no "line lost" (money rule 1: nothing was charged), placeholders carry the request's
  * amount and currency, and an abort is asked of the terminal only during a payment.
  */
-import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PaymentRequest, PaymentResult } from '@ecr/common';
 import { Journal } from '../src/journal';
 import { PaymentRunner } from '../src/payment-runner';
 import type { TerminalDriver } from '../src/drivers/terminal-driver';
 import type { Line } from '../src/transports/line';
-
-class FakeDriver extends EventEmitter {
-  sent: PaymentRequest[] = [];
-  aborts = 0;
-  next: 'take' | 'hang' = 'take';
-  sendPayment(request: PaymentRequest): Promise<void> {
-    this.sent.push(request);
-    return this.next === 'hang' ? new Promise(() => undefined) : Promise.resolve();
-  }
-  abort(): Promise<void> {
-    this.aborts += 1;
-    return Promise.resolve();
-  }
-  answer(ref: string, result: PaymentResult): void {
-    this.emit('answer', { ref, result, hasAmount: true, hasCurrency: true });
-  }
-}
-
-class FakeLine extends EventEmitter {
-  state = 'connected';
-  reason = 'open';
-  set(state: 'connected' | 'disconnected'): void {
-    this.state = state;
-    this.emit('state', state, state === 'connected' ? 'open' : 'cable pulled');
-  }
-}
+import { FakeDriver, FakeLine } from './helpers/fake-driver';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const command = (id: string, timeoutMs: number, amount = 1234, currencyNumeric = '826') => ({ id, orderId: `Order_${id}`, amount, currencyNumeric, timeoutMs });

@@ -4,39 +4,16 @@
  * refuses writes, a line that drops twice, late answers beside a payment left lingering, what the logs say
  * when an answer cannot be used, and the runner's default timings.
  */
-import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ConnectorError, type PaymentRequest, type PaymentResult } from '@ecr/common';
+import { ConnectorError, type PaymentResult } from '@ecr/common';
 import { Journal } from '../src/journal';
 import { BusyError, PaymentRunner } from '../src/payment-runner';
 import type { TerminalDriver } from '../src/drivers/terminal-driver';
 import type { Line } from '../src/transports/line';
-
-class FakeDriver extends EventEmitter {
-  sent: PaymentRequest[] = [];
-  sendPayment(request: PaymentRequest): Promise<void> {
-    this.sent.push(request);
-    return Promise.resolve();
-  }
-  abort(): Promise<void> {
-    return Promise.resolve();
-  }
-  answer(ref: string | undefined, result: PaymentResult): void {
-    this.emit('answer', { ref, result, hasAmount: true, hasCurrency: true });
-  }
-}
-
-class FakeLine extends EventEmitter {
-  state = 'connected';
-  reason = 'open';
-  set(state: 'connected' | 'disconnected'): void {
-    this.state = state;
-    this.emit('state', state, state === 'connected' ? 'open' : 'cable pulled');
-  }
-}
+import { FakeDriver, FakeLine } from './helpers/fake-driver';
 
 /** A logger that keeps what it is told, to check what a person reading the logs would see. */
 class Logs {

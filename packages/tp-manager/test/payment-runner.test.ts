@@ -2,39 +2,15 @@
  * PaymentRunner on its own: a real journal (SQLite file), a stand-in driver and line (the only mocks, for
  * this one module). What a payment command becomes in every case a terminal can put it in.
  */
-import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { JournalEntry, PaymentRequest, PaymentResult } from '@ecr/common';
+import type { JournalEntry, PaymentResult } from '@ecr/common';
 import { Journal } from '../src/journal';
 import { BusyError, PaymentRunner } from '../src/payment-runner';
 import type { TerminalDriver } from '../src/drivers/terminal-driver';
 import type { Line } from '../src/transports/line';
-
-class FakeDriver extends EventEmitter {
-  sent: PaymentRequest[] = [];
-  /** What the next sendPayment does: resolve (terminal took it), reject, or hang. */
-  next: 'take' | 'refuse' | 'hang' = 'take';
-  sendPayment(request: PaymentRequest): Promise<void> {
-    this.sent.push(request);
-    if (this.next === 'refuse') return Promise.reject(new Error('the terminal did not acknowledge the request (no ACK)'));
-    if (this.next === 'hang') return new Promise(() => undefined);
-    return Promise.resolve();
-  }
-  answer(ref: string | undefined, result: PaymentResult, has = { amount: true, currency: true }): void {
-    this.emit('answer', { ref, result, hasAmount: has.amount, hasCurrency: has.currency });
-  }
-}
-
-class FakeLine extends EventEmitter {
-  state = 'connected';
-  reason = 'open';
-  set(state: 'connected' | 'disconnected'): void {
-    this.state = state;
-    this.emit('state', state, state === 'connected' ? 'open' : 'cable pulled');
-  }
-}
+import { FakeDriver, FakeLine } from './helpers/fake-driver';
 
 const approved = (amount: number): PaymentResult => ({ outcome: 'approved', amount, currencyNumeric: '978', authorisationNumber: '123456' });
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
