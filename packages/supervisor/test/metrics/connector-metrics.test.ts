@@ -8,16 +8,7 @@ import type { TpManagerState } from '@ecr/common';
 import { ConnectorMetrics, type MetricSources } from '../../src/metrics';
 import type { OutboxCounts } from '../../src/service';
 import type { TpManagerEvents } from '../../src/tp-port';
-
-/** One sample's value from the exposition text: `name{labels}` exactly as written, or undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    if (line.slice(0, at) === series) return Number(line.slice(at + 1));
-  }
-  return undefined;
-}
+import { sample } from '../../../../test-support/metrics-text';
 
 /** Levels as their owners would give them; a test changes them between scrapes. */
 interface Levels {

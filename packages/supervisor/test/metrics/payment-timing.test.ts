@@ -11,6 +11,7 @@ import { ConnectorMetrics, errorOutcome, responseOutcome, timePayments } from '.
 import type { ConnectorService } from '../../src/service';
 import type { PaymentBody, TpManagerEvents, TpManagerPort } from '../../src/tp-port';
 import { fakeService, successFor } from '../http/helpers';
+import { sample } from '../../../../test-support/metrics-text';
 
 const T0 = Date.parse('2024-05-01T10:00:00.000Z');
 let now = T0;
@@ -20,15 +21,6 @@ beforeEach(() => {
   jest.spyOn(Date, 'now').mockImplementation(() => now);
 });
 afterEach(() => jest.restoreAllMocks());
-
-function sample(text: string, series: string): number | undefined {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    if (line.slice(0, at) === series) return Number(line.slice(at + 1));
-  }
-  return undefined;
-}
 
 /** tp-manager's side: each payment answered by `answer`, which may move the clock (the customer paying). */
 class StandInTp extends EventEmitter<TpManagerEvents> implements TpManagerPort {
